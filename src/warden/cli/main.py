@@ -1,0 +1,31 @@
+"""The `warden` console entry point.
+
+Each command group lives in its own module and is attached here, so new
+groups (`serve`, `account`, ...) are one `register` line each.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import authorize, policy
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="warden",
+    help="An identity and access management service that speaks AWS IAM.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+authorize.register(app)
+policy.register(app)
+
+
+def main() -> None:
+    """Console script `warden` (see pyproject.toml)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Typed settings, read once at start-up and passed down; nothing else reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DEFAULT_MOCK_ACCOUNT_ID", "Settings"]
+
+DEFAULT_MOCK_ACCOUNT_ID = "123456789012"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How one warden server runs.
+
+    `database_url` defaults to an SQLite file inside `data_dir`. `mock` turns off signature and
+    permission checks for local development (never the default).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path(".warden")
+    database_url: str | None = None
+    account_id: str | None = None
+    partition: str = "aws"
+    region: str = "us-east-1"
+    mock: bool = False
+    master_key_b64: str | None = None
+    access_log: bool = True
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'warden.db').resolve()}"
+
+    @property
+    def endpoint_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from `WARDEN_*` variables, then explicit overrides (command-line flags) on top."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if "WARDEN_DATABASE_URL" in env:
+            values["database_url"] = env["WARDEN_DATABASE_URL"]
+        if "WARDEN_MASTER_KEY" in env:
+            values["master_key_b64"] = env["WARDEN_MASTER_KEY"]
+        if "WARDEN_PARTITION" in env:
+            values["partition"] = env["WARDEN_PARTITION"]
+        if "WARDEN_REGION" in env:
+            values["region"] = env["WARDEN_REGION"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values:
+            values["data_dir"] = Path(str(values["data_dir"]))
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,57 @@
+"""Credentials: access keys, console login profiles and MFA devices.
+
+Secrets are held only as ciphertext (access-key secrets, MFA seeds) or a password hash; the
+encryption and hashing happen in `warden.auth`, never in the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+__all__ = ["AccessKey", "AccessKeyStatus", "LoginProfile", "MfaDevice"]
+
+
+class AccessKeyStatus(str, Enum):
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessKey:
+    """A long-term access key (`AKIA...`) of an IAM user."""
+
+    access_key_id: str
+    account_id: str
+    user_name: str
+    status: AccessKeyStatus
+    create_date: datetime
+    secret_ciphertext: bytes
+    last_used_date: datetime | None = None
+    last_used_service: str | None = None
+    last_used_region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginProfile:
+    """A user's console password (argon2id hash) and whether it must be changed at next sign-in."""
+
+    user_name: str
+    password_hash: str
+    create_date: datetime
+    password_reset_required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MfaDevice:
+    """A virtual MFA device. Its serial number is its ARN. `user_name` and `enable_date` are set
+    while the device is enabled for a user and cleared when it is deactivated."""
+
+    serial_number: str
+    account_id: str
+    name: str
+    path: str
+    create_date: datetime
+    seed_ciphertext: bytes
+    user_name: str | None = None
+    enable_date: datetime | None = None

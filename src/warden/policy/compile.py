@@ -1,0 +1,382 @@
+"""Policies -> compiled statements; policy sets -> an index by action.
+
+Compiling does every piece of constant work once (lowercasing, wildcard
+compilation, condition compilation, variable parsing) so that `decide()` only
+does what depends on the request. A compiled policy is cached by content (the
+AST is frozen and hashable), and a compiled set remembers, per action, which
+statements can match it, so a decision never looks at statements for other
+actions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import arn, conditions, variables, wildcard
+from .ast import Effect, Policy, PolicyKind, PrincipalSpec, Statement
+
+__all__ = [
+    "GROUP_BOUNDARY",
+    "GROUP_IDENTITY",
+    "GROUP_RESOURCE",
+    "GROUP_SESSION",
+    "Bucket",
+    "Candidates",
+    "CompiledPolicy",
+    "CompiledPolicySet",
+    "CompiledStatement",
+    "Entry",
+    "PolicySet",
+    "ResourceMatcher",
+    "compile_policy",
+    "compile_policy_set",
+]
+
+Context = Mapping[str, "str | tuple[str, ...]"]
+
+GROUP_IDENTITY = 0
+GROUP_BOUNDARY = 1
+GROUP_SESSION = 2
+GROUP_RESOURCE = 3  # the first SCP level follows, then the RCP levels
+
+PRINCIPAL_NONE = 0
+PRINCIPAL_LISTED = 1
+PRINCIPAL_EXCEPT = 2
+
+_VARIABLE_RE = re.compile(r"\$\{([^}]*)\}")
+_MEMO_SIZE = 8192
+
+
+class ResourceMatcher:
+    """The `Resource` / `NotResource` element, split by how each value must be matched."""
+
+    __slots__ = ("keys", "literals", "negated", "patterns", "prefixes", "templates")
+
+    def __init__(self, values: tuple[str, ...], *, negated: bool, variables_enabled: bool) -> None:
+        literals: set[str] = set()
+        prefixes: list[str] = []
+        patterns: list[Callable[[str], bool]] = []
+        templates: list[arn.ArnTemplateMatcher] = []
+        keys: set[str] = set()
+        for value in values:
+            if variables_enabled and variables.has_variables(value):
+                template = arn.compile_arn_template(value, variables_enabled=True, resource_element=True)
+                templates.append(template)
+                keys.update(template.keys)
+            elif "*" in value or "?" in value:
+                patterns.append(arn.compile_resource_pattern(value))
+                prefixes.append(re.split(r"[*?]", value, maxsplit=1)[0])
+            else:
+                literals.add(value)
+        self.literals = frozenset(literals)
+        self.patterns = tuple(patterns)
+        self.templates = tuple(templates)
+        self.negated = negated
+        self.keys = frozenset(keys)
+        # Every resource this element can match starts with one of these (None: no such promise).
+        self.prefixes: tuple[str, ...] | None = (
+            None if negated or templates or "" in prefixes else tuple(prefixes)
+        )
+
+    def any_value_matches(self, resource: str, ctx: Context) -> bool:
+        """Whether some value of the element matches (before applying `negated`)."""
+        if resource in self.literals:
+            return True
+        for pattern in self.patterns:
+            if pattern(resource):
+                return True
+        for template in self.templates:
+            if template.matches(resource, ctx):
+                return True
+        return False
+
+    def matches(self, resource: str, ctx: Context) -> bool:
+        return self.any_value_matches(resource, ctx) is not self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatement:
+    """One statement with everything constant precomputed; independent of where it is attached."""
+
+    statement: Statement
+    deny: bool
+    action_patterns: tuple[str, ...]  # lowercased Action or NotAction values
+    negated_action: bool
+    action_match: Callable[[str], bool]  # any pattern matches a lowercased action
+    resource: ResourceMatcher
+    principal_mode: int
+    principal: PrincipalSpec | None
+    conditions: tuple[conditions.CompiledClause, ...]
+    reads: tuple[tuple[str, str], ...]  # (lowercased key, key as first written) read by conditions/variables
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    kind: PolicyKind
+    statements: tuple[CompiledStatement, ...]
+
+
+def _any_of(matchers: tuple[Callable[[str], bool], ...]) -> Callable[[str], bool]:
+    if len(matchers) == 1:
+        return matchers[0]
+    return lambda action: any(m(action) for m in matchers)
+
+
+def _written_names(texts: list[str]) -> dict[str, str]:
+    """Map lowercased variable names to how the policy first wrote them."""
+    names: dict[str, str] = {}
+    for text in texts:
+        for inner in _VARIABLE_RE.findall(text):
+            name = inner.split(",", 1)[0].strip()
+            if name and name not in ("*", "?", "$"):
+                names.setdefault(name.lower(), name)
+    return names
+
+
+def _compile_statement(statement: Statement, variables_enabled: bool) -> CompiledStatement:
+    negated_action = statement.actions is None
+    patterns = tuple(
+        p.lower() for p in (statement.not_actions if negated_action else statement.actions) or ()
+    )
+    action_match = _any_of(tuple(wildcard.compile_pattern(p, ignore_case=True) for p in patterns))
+    negated_resource = statement.resources is None
+    resource_values = (statement.not_resources if negated_resource else statement.resources) or ()
+    resource = ResourceMatcher(resource_values, negated=negated_resource, variables_enabled=variables_enabled)
+    clauses = tuple(
+        conditions.compile_clause(c, variables_enabled=variables_enabled) for c in statement.conditions
+    )
+    if statement.principal is not None:
+        mode, principal = PRINCIPAL_LISTED, statement.principal
+    elif statement.not_principal is not None:
+        mode, principal = PRINCIPAL_EXCEPT, statement.not_principal
+    else:
+        mode, principal = PRINCIPAL_NONE, None
+    written: dict[str, str] = {}
+    for clause in statement.conditions:
+        written.setdefault(clause.key.lower(), clause.key)
+    scanned = list(resource_values) + [v for c in statement.conditions for v in c.values]
+    for lower, name in _written_names(scanned).items():
+        written.setdefault(lower, name)
+    read_keys: list[str] = []
+    for compiled_clause in clauses:
+        read_keys.extend(sorted(compiled_clause.keys))
+    read_keys.extend(sorted(resource.keys))
+    reads = tuple(dict.fromkeys((k, written.get(k, k)) for k in read_keys))
+    return CompiledStatement(
+        statement=statement,
+        deny=statement.effect is Effect.DENY,
+        action_patterns=patterns,
+        negated_action=negated_action,
+        action_match=action_match,
+        resource=resource,
+        principal_mode=mode,
+        principal=principal,
+        conditions=clauses,
+        reads=reads,
+    )
+
+
+@lru_cache(maxsize=1024)
+def compile_policy(policy: Policy) -> CompiledPolicy:
+    """Compile a parsed policy; the same content compiles once (bounded LRU keyed by the frozen AST)."""
+    enabled = policy.variables_enabled
+    return CompiledPolicy(policy.kind, tuple(_compile_statement(s, enabled) for s in policy.statements))
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """Every policy that applies to one request, by type (see the authorization-request spec).
+
+    `scps` and `rcps` hold one tuple of policies per organization level, root first;
+    empty means the account is not governed by that policy type.
+    """
+
+    identity: tuple[Policy, ...] = ()
+    permissions_boundary: Policy | None = None
+    session: Policy | None = None
+    resource: Policy | None = None
+    scps: tuple[tuple[Policy, ...], ...] = ()
+    rcps: tuple[tuple[Policy, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A compiled statement placed in a set: its type, policy index, level and evaluation group."""
+
+    order: int
+    policy_type: str
+    policy_index: int
+    level: int | None
+    group: int
+    compiled: CompiledStatement
+
+
+class Bucket:
+    """Statements indexed by what their Resource element can match, so most are never visited.
+
+    Literal-only statements are found by dictionary lookup; wildcard statements
+    are screened by the literal text before their first wildcard (one C-level
+    `startswith`); the rest (NotResource, variables, leading wildcards) are
+    always visited.
+    """
+
+    __slots__ = ("always", "literal", "screened")
+
+    def __init__(self, entries: list[Entry]) -> None:
+        literal: dict[str, list[Entry]] = {}
+        screened: list[tuple[tuple[str, ...], Entry]] = []
+        always: list[Entry] = []
+        for entry in entries:
+            matcher = entry.compiled.resource
+            if matcher.prefixes is None:
+                always.append(entry)
+            elif not matcher.patterns:
+                for value in matcher.literals:
+                    literal.setdefault(value, []).append(entry)
+            else:
+                screened.append((matcher.prefixes + tuple(matcher.literals), entry))
+        self.literal = {k: tuple(v) for k, v in literal.items()}
+        self.screened = tuple(screened)
+        self.always = tuple(always)
+
+    def select(self, resource: str) -> list[Entry] | tuple[Entry, ...]:
+        """Entries whose Resource element may match `resource` (a superset of the true matches)."""
+        if not self.screened:
+            hits = self.literal.get(resource)
+            if hits is None:
+                return self.always
+            return self.always + hits if self.always else hits
+        found = list(self.always)
+        found.extend(self.literal.get(resource, ()))
+        found.extend(entry for prefixes, entry in self.screened if resource.startswith(prefixes))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The statements whose Action/NotAction matches one action, in evaluation order and indexed by resource."""
+
+    ordered: tuple[Entry, ...]
+    denies: Bucket
+    allows: tuple[Bucket, ...]  # indexed by group
+
+    def select_all(self, resource: str) -> list[Entry]:
+        """Every entry that may match `resource`, in evaluation order."""
+        found = list(self.denies.select(resource))
+        for bucket in self.allows:
+            found.extend(bucket.select(resource))
+        found.sort(key=_order)
+        return found
+
+
+def _order(entry: Entry) -> int:
+    return entry.order
+
+
+@dataclass(slots=True)
+class _ActionIndex:
+    exact: dict[str, list[Entry]] = field(default_factory=dict)
+    by_service: dict[str, list[Entry]] = field(default_factory=dict)
+    generic: list[Entry] = field(default_factory=list)  # wildcard in the service part, "*", NotAction
+
+
+class CompiledPolicySet:
+    """A policy set ready to decide: entries in order, an action index and a bounded per-action memo."""
+
+    __slots__ = (
+        "_index",
+        "_memo",
+        "entries",
+        "group_count",
+        "has_boundary",
+        "has_identity",
+        "has_resource",
+        "has_session",
+        "rcp_levels",
+        "scp_levels",
+    )
+
+    def __init__(self, entries: tuple[Entry, ...], policy_set: PolicySet) -> None:
+        self.entries = entries
+        self.scp_levels = len(policy_set.scps)
+        self.rcp_levels = len(policy_set.rcps)
+        self.group_count = GROUP_RESOURCE + 1 + self.scp_levels + self.rcp_levels
+        self.has_identity = bool(policy_set.identity)
+        self.has_boundary = policy_set.permissions_boundary is not None
+        self.has_session = policy_set.session is not None
+        self.has_resource = policy_set.resource is not None
+        self._index = _ActionIndex()
+        self._memo: dict[str, Candidates] = {}
+        for entry in entries:
+            self._add(entry)
+
+    def _add(self, entry: Entry) -> None:
+        compiled = entry.compiled
+        index = self._index
+        if compiled.negated_action:
+            index.generic.append(entry)
+            return
+        for pattern in dict.fromkeys(compiled.action_patterns):
+            service, _, name = pattern.partition(":")
+            if "*" in service or "?" in service or not _:
+                index.generic.append(entry)
+            elif "*" in name or "?" in name:
+                index.by_service.setdefault(service, []).append(entry)
+            else:
+                index.exact.setdefault(pattern, []).append(entry)
+
+    def candidates(self, action_key: str) -> Candidates:
+        """Statements whose action element matches `action_key` (lowercased); memoised per action."""
+        found = self._memo.get(action_key)
+        if found is not None:
+            return found
+        index = self._index
+        seen: dict[int, Entry] = {}
+        for entry in index.exact.get(action_key, ()):
+            seen[entry.order] = entry
+        service = action_key.partition(":")[0]
+        for entry in (*index.by_service.get(service, ()), *index.generic):
+            if entry.order not in seen:
+                c = entry.compiled
+                if c.action_match(action_key) is not c.negated_action:
+                    seen[entry.order] = entry
+        ordered = tuple(seen[k] for k in sorted(seen))
+        allows: list[list[Entry]] = [[] for _ in range(self.group_count)]
+        for entry in ordered:
+            if not entry.compiled.deny:
+                allows[entry.group].append(entry)
+        found = Candidates(
+            ordered=ordered,
+            denies=Bucket([e for e in ordered if e.compiled.deny]),
+            allows=tuple(Bucket(group) for group in allows),
+        )
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[action_key] = found
+        return found
+
+
+def compile_policy_set(policy_set: PolicySet) -> CompiledPolicySet:
+    """Place every compiled statement in evaluation order with its type, index, level and group."""
+    entries: list[Entry] = []
+
+    def place(policy_type: str, policies: tuple[Policy, ...], group: int, level: int | None) -> None:
+        for policy_index, policy in enumerate(policies):
+            for compiled in compile_policy(policy).statements:
+                entries.append(Entry(len(entries), policy_type, policy_index, level, group, compiled))
+
+    place("identity", policy_set.identity, GROUP_IDENTITY, None)
+    if policy_set.permissions_boundary is not None:
+        place("permissions_boundary", (policy_set.permissions_boundary,), GROUP_BOUNDARY, None)
+    if policy_set.session is not None:
+        place("session", (policy_set.session,), GROUP_SESSION, None)
+    if policy_set.resource is not None:
+        place("resource", (policy_set.resource,), GROUP_RESOURCE, None)
+    for level, policies in enumerate(policy_set.scps):
+        place("scps", policies, GROUP_RESOURCE + 1 + level, level)
+    for level, policies in enumerate(policy_set.rcps):
+        place("rcps", policies, GROUP_RESOURCE + 1 + len(policy_set.scps) + level, level)
+    return CompiledPolicySet(tuple(entries), policy_set)

@@ -1,0 +1,97 @@
+"""The AWS JSON 1.0/1.1 protocol (CloudTrail, Organizations): `X-Amz-Target: Prefix.Operation`.
+
+Requests are a JSON object of the input shape posted with `Content-Type:
+application/x-amz-json-1.1`; responses are the output shape as JSON; errors are
+`{"__type": "Code", "message": "..."}` with the error's HTTP status. Validation is the same
+compiled validator the Query protocol uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from warden.errors import AwsError, InvalidAction, MissingAction, ValidationError
+
+from .json_shapes import JsonReader, JsonWriter
+from .models import Operation, Service
+from .validate import validate_input
+
+__all__ = [
+    "decode_json_request",
+    "encode_json_error",
+    "encode_json_response",
+    "find_json_operation",
+    "json_content_type",
+    "json_error_code",
+]
+
+#: The Query services and the JSON services name two framework errors differently; warden keeps
+#: one class per error and renames it on the JSON wire, where SDKs expect the JSON name.
+_JSON_CODES = {
+    ValidationError.code: "ValidationException",
+    InvalidAction.code: "UnknownOperationException",
+    MissingAction.code: "UnknownOperationException",
+}
+
+
+@cache
+def _reader(service_name: str) -> JsonReader:
+    return JsonReader()
+
+
+@cache
+def _writer(service_name: str) -> JsonWriter:
+    return JsonWriter()
+
+
+def json_content_type(service: Service) -> str:
+    """`application/x-amz-json-1.1` (or `-1.0`), as the model's `jsonVersion` says."""
+    return f"application/x-amz-json-{service.json_version or '1.0'}"
+
+
+def find_json_operation(service: Service, target: str | None) -> Operation:
+    """The operation an `X-Amz-Target` header names, which must carry the service's prefix."""
+    if not target:
+        raise MissingAction("Missing X-Amz-Target header")
+    prefix, _, name = target.rpartition(".")
+    operation = service.find_operation(name) if prefix == service.target_prefix else None
+    if operation is None:
+        raise InvalidAction(f"Could not find operation {name or target} for version {service.api_version}")
+    return operation
+
+
+def decode_json_request(
+    service: Service, target: str | None, body: bytes
+) -> tuple[Operation, dict[str, Any]]:
+    """Find the operation, read the JSON body against its input shape, and validate it.
+
+    An empty body is an empty object, as SDKs send nothing for operations without input.
+    """
+    operation = find_json_operation(service, target)
+    try:
+        document = json.loads(body) if body.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValidationError("The request body is not valid JSON.") from None
+    params = _reader(service.name).read_input(operation.input_shape, document)
+    validate_input(operation, params)
+    return operation, params
+
+
+def encode_json_response(operation: Operation, result: Mapping[str, Any]) -> bytes:
+    """The output shape as compact JSON: timestamps as epoch seconds, blobs as base64."""
+    document = _writer(operation.service_name).document(operation.output_shape, result)
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def json_error_code(error: AwsError) -> str:
+    """The `__type` an error carries on the JSON wire."""
+    return _JSON_CODES.get(error.code, error.code)
+
+
+def encode_json_error(error: AwsError) -> bytes:
+    """`{"__type": ..., "message": ...}`; the request id travels in `x-amzn-RequestId`."""
+    document = {"__type": json_error_code(error), "message": error.message}
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

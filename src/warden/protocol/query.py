@@ -1,0 +1,103 @@
+"""The AWS Query protocol (IAM 2010-05-08, STS 2011-06-15): one generic codec for every action.
+
+Requests are form-encoded `Action=CreateUser&Version=2010-05-08&UserName=...`; responses are XML
+in the service's namespace with a `<RequestId>`; errors are `<ErrorResponse>` documents. All
+per-action knowledge comes from the botocore model through `query_reader`, `query_writer` and
+`validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from warden.errors import AwsError, InvalidAction, MissingAction
+
+from .models import Operation, Service
+from .query_reader import QueryReader
+from .query_writer import QueryWriter
+from .validate import validate_input
+from .xml import XmlWriter
+
+__all__ = [
+    "IAM_XML_NAMESPACE",
+    "QUERY_CONTENT_TYPE",
+    "decode_query_request",
+    "encode_query_error",
+    "encode_query_response",
+    "find_query_operation",
+]
+
+QUERY_CONTENT_TYPE = "text/xml"
+IAM_XML_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+
+@cache
+def _reader(service_name: str) -> QueryReader:
+    return QueryReader()
+
+
+@cache
+def _writer(service_name: str) -> QueryWriter:
+    return QueryWriter()
+
+
+def find_query_operation(service: Service, body_params: Mapping[str, str]) -> Operation:
+    """The operation named by `Action` (and `Version`, when given) or AWS's error for it."""
+    action = body_params.get("Action")
+    if not action:
+        raise MissingAction("Missing Action")
+    version = body_params.get("Version") or service.api_version
+    operation = service.find_operation(action) if version == service.api_version else None
+    if operation is None:
+        raise InvalidAction(f"Could not find operation {action} for version {version}")
+    return operation
+
+
+def decode_query_request(
+    service: Service, body_params: Mapping[str, str]
+) -> tuple[Operation, dict[str, Any]]:
+    """Find the operation, read its typed parameters, and validate them against the input shape.
+
+    `body_params` is the form body (or, for GET, the query string) already split into keys and
+    values. Returns the parameters keyed by model member names (`UserName`, `Tags`), typed per
+    shape. Raises `MissingAction`, `InvalidAction` or `ValidationError` as AWS does.
+    """
+    operation = find_query_operation(service, body_params)
+    params = _reader(service.name).read_input(operation.input_shape, body_params)
+    validate_input(operation, params)
+    return operation, params
+
+
+def encode_query_response(operation: Operation, result: Mapping[str, Any], request_id: str) -> bytes:
+    """`<XResponse xmlns=NS><XResult>...</XResult><ResponseMetadata>...` for a successful call."""
+    out = XmlWriter()
+    namespace = operation.xml_namespace
+    out.start(operation.response_element, {"xmlns": namespace} if namespace else None)
+    shape = operation.output_shape
+    if shape is not None:
+        writer = _writer(operation.service_name)
+        if operation.result_wrapper:
+            writer.writer(shape)(out, operation.result_wrapper, result)
+        else:
+            writer.write_members(out, shape, result)
+    out.start("ResponseMetadata")
+    out.element("RequestId", request_id)
+    out.end()
+    out.end()
+    return out.finish()
+
+
+def encode_query_error(error: AwsError, request_id: str, xml_namespace: str = IAM_XML_NAMESPACE) -> bytes:
+    """AWS's Query error document; the HTTP status is `error.http_status`."""
+    out = XmlWriter()
+    out.start("ErrorResponse", {"xmlns": xml_namespace})
+    out.start("Error")
+    out.element("Type", error.fault_type)
+    out.element("Code", error.code)
+    out.element("Message", error.message)
+    out.end()
+    out.element("RequestId", request_id)
+    out.end()
+    return out.finish()

@@ -1,0 +1,57 @@
+"""A minimal streaming XML writer: every text and attribute value passes through one escaper.
+
+Responses carry user-controlled strings (names, tag values, policy documents), so no value ever
+reaches the output without escaping; element names come only from the service model.
+"""
+
+from __future__ import annotations
+
+__all__ = ["XmlWriter", "escape_attribute", "escape_text"]
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+)
+
+
+def escape_text(value: str) -> str:
+    """Escape character data; `\\r` becomes a reference so XML parsers do not normalise it away."""
+    return value.translate(_TEXT)
+
+
+def escape_attribute(value: str) -> str:
+    """Escape a double-quoted attribute value, keeping whitespace characters intact."""
+    return value.translate(_ATTRIBUTE)
+
+
+class XmlWriter:
+    """Builds one document in memory; `start`/`end` must nest, which `finish` checks."""
+
+    __slots__ = ("_open", "_parts")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._open: list[str] = []
+
+    def start(self, tag: str, attributes: dict[str, str] | None = None) -> None:
+        if attributes:
+            rendered = "".join(f' {name}="{escape_attribute(value)}"' for name, value in attributes.items())
+            self._parts.append(f"<{tag}{rendered}>")
+        else:
+            self._parts.append(f"<{tag}>")
+        self._open.append(tag)
+
+    def end(self) -> None:
+        self._parts.append(f"</{self._open.pop()}>")
+
+    def text(self, value: str) -> None:
+        self._parts.append(escape_text(value))
+
+    def element(self, tag: str, value: str) -> None:
+        """`<tag>value</tag>` with `value` escaped."""
+        self._parts.append(f"<{tag}>{escape_text(value)}</{tag}>")
+
+    def finish(self) -> bytes:
+        if self._open:
+            raise ValueError(f"unclosed XML elements: {self._open}")
+        return "".join(self._parts).encode("utf-8")

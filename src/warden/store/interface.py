@@ -1,0 +1,55 @@
+"""The store's narrow, transactional interface.
+
+A `Store` hands out `Transaction`s; everything done through one transaction commits or rolls
+back together (an exception leaving the `with` block rolls back). The transaction API is split
+into one protocol per area (`warden.store.protocols`) and combined here.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from warden.store.protocols import (
+    AccessKeyOps,
+    AccountOps,
+    AttachmentOps,
+    GroupOps,
+    InlinePolicyOps,
+    InstanceProfileOps,
+    LoginProfileOps,
+    ManagedPolicyOps,
+    MfaDeviceOps,
+    RoleOps,
+    TagOps,
+    UserOps,
+)
+
+__all__ = ["Store", "Transaction"]
+
+
+class Transaction(
+    AccountOps,
+    UserOps,
+    GroupOps,
+    RoleOps,
+    ManagedPolicyOps,
+    AttachmentOps,
+    InlinePolicyOps,
+    AccessKeyOps,
+    LoginProfileOps,
+    InstanceProfileOps,
+    TagOps,
+    MfaDeviceOps,
+    Protocol,
+):
+    """Every store operation, inside one database transaction."""
+
+
+class Store(Protocol):
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[Transaction]:
+        """One database transaction. `readonly=True` lets SQLite readers run alongside a
+        writer; writing through a read-only transaction is an error of the backend."""
+
+    def close(self) -> None:
+        """Release connections."""

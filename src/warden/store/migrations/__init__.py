@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL store, run programmatically by `warden.store.sqlalchemy.migrate`."""

@@ -1,0 +1,71 @@
+"""Access keys, login profiles and MFA devices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from warden.model import AccessKey, AccessKeyStatus, LoginProfile, MfaDevice
+from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
+
+__all__ = ["AccessKeyOps", "LoginProfileOps", "MfaDeviceOps"]
+
+
+class AccessKeyOps(Protocol):
+    def create_access_key(self, key: AccessKey) -> None:
+        """Raises NotFound("user"), AlreadyExists("access key")."""
+
+    def get_access_key(self, access_key_id: str) -> AccessKey | None:
+        """Look a key up in any account: authentication starts from the key id alone."""
+
+    def list_access_keys(
+        self, account_id: str, user_name: str, marker: str | None = None, max_items: int = DEFAULT_MAX_ITEMS
+    ) -> Page[AccessKey]: ...
+
+    def set_access_key_status(self, account_id: str, access_key_id: str, status: AccessKeyStatus) -> None: ...
+
+    def record_access_key_use(self, access_key_id: str, when: datetime, service: str, region: str) -> None:
+        """Note a use of the key; does not bump the change counter."""
+
+    def delete_access_key(self, account_id: str, access_key_id: str) -> None: ...
+
+    def count_access_keys(self, account_id: str, user_name: str) -> int: ...
+
+
+class LoginProfileOps(Protocol):
+    def create_login_profile(self, account_id: str, profile: LoginProfile) -> None:
+        """Raises NotFound("user"), AlreadyExists("login profile")."""
+
+    def get_login_profile(self, account_id: str, user_name: str) -> LoginProfile | None: ...
+
+    def update_login_profile(self, account_id: str, profile: LoginProfile) -> None:
+        """Replace the hash and the reset flag. Raises NotFound("login profile")."""
+
+    def delete_login_profile(self, account_id: str, user_name: str) -> None: ...
+
+
+class MfaDeviceOps(Protocol):
+    def create_mfa_device(self, device: MfaDevice) -> None:
+        """Store a virtual MFA device. Raises AlreadyExists("mfa device")."""
+
+    def get_mfa_device(self, account_id: str, serial_number: str) -> MfaDevice | None: ...
+
+    def list_mfa_devices(
+        self,
+        account_id: str,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> Page[MfaDevice]:
+        """Devices of one user, or every device of the account when `user_name` is None."""
+
+    def enable_mfa_device(self, account_id: str, serial_number: str, user_name: str, when: datetime) -> None:
+        """Assign the device to the user. Raises NotFound, AlreadyExists("mfa assignment")."""
+
+    def deactivate_mfa_device(self, account_id: str, serial_number: str) -> None:
+        """Unassign the device (it keeps existing, as in AWS)."""
+
+    def delete_mfa_device(self, account_id: str, serial_number: str) -> None:
+        """Raises ConflictDeleting(MFA_USER) while the device is enabled for a user."""
+
+    def count_mfa_devices(self, account_id: str, user_name: str) -> int: ...

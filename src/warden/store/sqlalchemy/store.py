@@ -1,0 +1,47 @@
+"""The SQL store: engine, migrations on open, and transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+
+from warden.store.interface import Store, Transaction
+from warden.store.sqlalchemy.engine import READONLY_OPTION, create_store_engine
+from warden.store.sqlalchemy.migrate import upgrade_to_head
+from warden.store.sqlalchemy.transaction import SqlTransaction
+
+__all__ = ["SqlStore", "open_store"]
+
+
+class SqlStore:
+    """A `Store` over SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @contextmanager
+    def transaction(self, readonly: bool = False) -> Iterator[Transaction]:
+        with self._engine.connect() as conn:
+            if readonly:
+                conn = conn.execution_options(**{READONLY_OPTION: True})
+            with conn.begin():
+                if readonly and conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield SqlTransaction(conn)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """Open the store at `url` (`sqlite:///path`, `postgresql+psycopg://...`), migrating it to
+    the newest schema first."""
+    engine = create_store_engine(url)
+    upgrade_to_head(engine)
+    return SqlStore(engine)
