@@ -1,0 +1,1 @@
+"""Business logic per AWS service; every operation authorizes through the policy engine."""

@@ -1,0 +1,54 @@
+"""Run one operation: open a transaction, call the handler, insist that it authorized.
+
+This is steps 5 and 6 of the request pipeline (DESIGN.md) without HTTP, so handlers can be
+driven by the server and by tests alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from warden.errors import ServiceFailure
+from warden.services.call import Call, RequestMeta, Services
+from warden.services.caller import Caller
+from warden.services.change_feed import ChangeFeed
+from warden.store import Store
+
+__all__ = ["Handler", "HandlerTable", "dispatch", "is_read_only"]
+
+Handler = Callable[[Call, dict[str, Any]], Mapping[str, Any] | None]
+HandlerTable = Mapping[str, Handler]
+
+_READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode")
+
+
+def is_read_only(operation: str) -> bool:
+    """CloudTrail's `readOnly`: reads and simulations change nothing."""
+    return operation.startswith(_READ_ONLY_PREFIXES)
+
+
+def dispatch(
+    *,
+    store: Store,
+    services: Services,
+    feed: ChangeFeed,
+    handlers: HandlerTable,
+    operation: str,
+    caller: Caller,
+    meta: RequestMeta,
+    params: dict[str, Any],
+) -> Mapping[str, Any]:
+    """The handler's result. Raises AwsError (rolling the transaction back); a handler that
+    returns without having authorized is refused, failing closed."""
+    handler = handlers[operation]
+    read_only = is_read_only(operation)
+    with store.transaction(readonly=read_only) as tx:
+        call = Call(caller=caller, meta=meta, tx=tx, services=services)
+        result = handler(call, params)
+        if call.authorized_action is None:
+            # Fail closed: a handler that skipped authorization must not answer.
+            raise ServiceFailure(f"{operation} was not authorized")
+    if not read_only:
+        feed.bump()
+    return result or {}

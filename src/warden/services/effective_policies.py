@@ -1,0 +1,82 @@
+"""The policy documents that govern a caller, read from the store.
+
+A user is governed by its inline and attached policies and those of its groups, capped by its
+permissions boundary; a role session by the role's policies, its boundary and the session
+policies carried in its token. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from warden.model import PrincipalKind
+from warden.store import Transaction
+
+__all__ = ["PolicyDocuments", "load_policy_documents", "managed_policy_document"]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyDocuments:
+    """Policy texts by type; `identity` are labelled for explanations ("user bob inline policy p")."""
+
+    identity: tuple[tuple[str, str], ...]
+    permissions_boundary: str | None
+
+
+def managed_policy_document(tx: Transaction, account_id: str, arn: str) -> str | None:
+    """The default version's document of a managed policy, or None when it does not exist."""
+    policy = tx.get_policy(account_id, arn)
+    if policy is None:
+        return None
+    version = tx.get_policy_version(account_id, arn, policy.default_version_id)
+    return version.document if version is not None else None
+
+
+def _all_pages(fetch):  # type: ignore[no-untyped-def]
+    marker = None
+    while True:
+        page = fetch(marker)
+        yield from page.items
+        if not page.is_truncated:
+            return
+        marker = page.marker
+
+
+def _policies_of(
+    tx: Transaction, account_id: str, kind: PrincipalKind, name: str
+) -> Iterator[tuple[str, str]]:
+    for inline in _all_pages(
+        lambda m: tx.list_inline_policies(account_id, kind, name, marker=m, max_items=1000)
+    ):
+        yield f"{kind.value} {name} inline policy {inline.policy_name}", inline.document
+    for attached in _all_pages(
+        lambda m: tx.list_attached_policies(account_id, kind, name, marker=m, max_items=1000)
+    ):
+        document = managed_policy_document(tx, account_id, attached.policy_arn)
+        if document is not None:
+            yield f"managed policy {attached.policy_arn}", document
+
+
+def load_policy_documents(
+    tx: Transaction, account_id: str, kind: PrincipalKind, name: str
+) -> PolicyDocuments | None:
+    """Documents governing the user or role `name`; None when it no longer exists."""
+    if kind is PrincipalKind.USER:
+        entity = tx.get_user(account_id, name)
+    elif kind is PrincipalKind.ROLE:
+        entity = tx.get_role(account_id, name)
+    else:
+        raise ValueError(f"only users and roles act as principals, not {kind}")
+    if entity is None:
+        return None
+    identity = list(_policies_of(tx, account_id, kind, entity.name))
+    if kind is PrincipalKind.USER:
+        for group in _all_pages(
+            lambda m: tx.list_groups_for_user(account_id, entity.name, marker=m, max_items=1000)
+        ):
+            identity.extend(_policies_of(tx, account_id, PrincipalKind.GROUP, group.name))
+    boundary = None
+    if entity.permissions_boundary_arn:
+        boundary = managed_policy_document(tx, account_id, entity.permissions_boundary_arn)
+    return PolicyDocuments(tuple(identity), boundary)

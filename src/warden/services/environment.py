@@ -1,0 +1,22 @@
+"""The long-lived parts a handler may use, built once per server (or per test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warden.auth.passwords import PasswordHasher
+from warden.auth.secretbox import SecretBox
+from warden.ids import IdGenerator
+from warden.services.authorize import Authorizer
+
+__all__ = ["ServiceEnvironment"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceEnvironment:
+    partition: str
+    authorizer: Authorizer
+    ids: IdGenerator
+    secrets: SecretBox
+    passwords: PasswordHasher
+    mock: bool = False
