@@ -18,6 +18,7 @@ from warden.services.iam.common import (
     tags_from_params,
     tags_to_wire,
 )
+from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound
 
 __all__ = ["HANDLERS", "user_to_wire"]
@@ -106,19 +107,12 @@ def get_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 
 def list_users(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:ListUsers", call.iam_arn("user", "/", ""))
-    page = call.tx.list_users(
-        call.account_id,
-        path_prefix=params.get("PathPrefix", "/"),
-        marker=params.get("Marker"),
-        max_items=params.get("MaxItems", 100),
-    )
-    result: dict[str, Any] = {
-        "Users": [user_to_wire(u) for u in page.items],
-        "IsTruncated": page.is_truncated,
-    }
-    if page.marker:
-        result["Marker"] = page.marker
-    return result
+    marker, max_items = page_args(params)
+    with marker_errors():
+        page = call.tx.list_users(
+            call.account_id, path_prefix=params.get("PathPrefix", "/"), marker=marker, max_items=max_items
+        )
+    return page_to_wire(page, "Users", user_to_wire)
 
 
 def update_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
@@ -130,12 +124,17 @@ def update_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         raise no_such_entity("user", name)
     new_name = params.get("NewUserName", user.name)
     new_path = params.get("NewPath", user.path)
+    new_arn = call.iam_arn("user", new_path, new_name)
+    if new_arn != user.arn:
+        # A rename or move needs permission on both the old and the new ARN.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming
+        call.authorize("iam:UpdateUser", new_arn, resource_tags=user.tags)
     renamed = User(
         user_id=user.user_id,
         account_id=user.account_id,
         name=new_name,
         path=new_path,
-        arn=call.iam_arn("user", new_path, new_name),
+        arn=new_arn,
         create_date=user.create_date,
         permissions_boundary_arn=user.permissions_boundary_arn,
         tags=user.tags,

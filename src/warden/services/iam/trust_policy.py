@@ -1,0 +1,64 @@
+"""Role trust policies at the API edge: AWS's checks on the way in, AWS's encoding on the way out.
+
+IAM returns every policy document URL-encoded inside the XML (botocore un-quotes it and loads the
+JSON), so the handler hands the protocol layer the quoted text.
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from warden.errors import LimitExceeded, MalformedPolicyDocument
+from warden.policy import PolicyKind, parse_policy
+from warden.policy.ast import Policy
+from warden.policy.errors import MalformedPolicyDocument as EngineMalformed
+from warden.policy.parser import PolicyRejected
+from warden.services.call import Call
+
+__all__ = ["encode_policy_document", "validate_trust_policy"]
+
+# A principal naming a user or role of the caller's own account: IAM checks that it exists.
+_LOCAL_PRINCIPAL = re.compile(
+    r"arn:[a-z0-9-]+:iam::(?P<account>[0-9]{12}):(?P<kind>user|role)/(?:.*/)?(?P<name>[^/]+)"
+)
+
+
+def encode_policy_document(document: str) -> str:
+    """The document as IAM writes it in responses: percent-encoded, every reserved octet quoted."""
+    return quote(document, safe="")
+
+
+def validate_trust_policy(call: Call, document: str) -> Policy:
+    """Parse `document` as a trust policy; raise AWS's MalformedPolicyDocument (or LimitExceeded
+    for the ACLSizePerRole quota) exactly where IAM would refuse it."""
+    try:
+        policy = parse_policy(document, PolicyKind.TRUST)
+    except PolicyRejected as rejected:
+        if rejected.code == "SIZE":
+            raise LimitExceeded(rejected.message) from None
+        raise MalformedPolicyDocument(rejected.message) from None
+    except EngineMalformed as rejected:
+        raise MalformedPolicyDocument(rejected.message) from None
+    _check_local_principals(call, policy)
+    return policy
+
+
+def _check_local_principals(call: Call, policy: Policy) -> None:
+    """IAM resolves ARNs of its own account's users and roles when the trust policy is saved and
+    refuses one that does not exist (it would otherwise store a unique id later)."""
+    for statement in policy.statements:
+        for spec in (statement.principal, statement.not_principal):
+            if spec is None or spec.wildcard:
+                continue
+            for value in spec.values("AWS"):
+                match = _LOCAL_PRINCIPAL.fullmatch(value)
+                if match is None or match["account"] != call.account_id:
+                    continue
+                if match["kind"] == "user":
+                    found = call.tx.get_user(call.account_id, match["name"]) is not None
+                else:
+                    found = call.tx.get_role(call.account_id, match["name"]) is not None
+                if not found:
+                    raise MalformedPolicyDocument(f'Invalid principal in policy: "AWS":"{value}"')
