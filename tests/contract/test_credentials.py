@@ -132,3 +132,19 @@ def test_tags_keys_are_case_insensitive(store: Store, account: str) -> None:
         assert got is not None and got.tags == (Tag("a", "b"),)
         with pytest.raises(NotFound):
             tx.list_tags(account, TaggedKind.ROLE, "nobody")
+
+
+def test_root_user_access_keys(store: Store, account: str) -> None:
+    """The root user may have access keys of its own; they belong to no IAM user.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html"""
+    root_key = AccessKey(f"AKIAROOT{account}", account, None, AccessKeyStatus.ACTIVE, NOW, b"sealed")
+    with store.transaction() as tx:
+        tx.create_user(user(account, "someone"))
+        tx.create_access_key(root_key)
+    with store.transaction() as tx:
+        assert tx.get_access_key(root_key.access_key_id) == root_key
+        assert tx.list_access_keys(account, None).items == (root_key,)
+        assert tx.count_access_keys(account, None) == 1
+        assert tx.count_access_keys(account, "someone") == 0
+        tx.delete_access_key(account, root_key.access_key_id)
+        assert tx.count_access_keys(account, None) == 0

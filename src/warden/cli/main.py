@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import authorize, policy
+from . import account, authorize, policy, serve
 
 __all__ = ["app", "main"]
 
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 authorize.register(app)
 policy.register(app)
+serve.register(app)
+account.register(app)
 
 
 def main() -> None:

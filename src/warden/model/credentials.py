@@ -19,11 +19,12 @@ class AccessKeyStatus(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class AccessKey:
-    """A long-term access key (`AKIA...`) of an IAM user."""
+    """A long-term access key (`AKIA...`) of an IAM user, or of the account root user when
+    `user_name` is None (AWS allows root keys; warden's first start issues one)."""
 
     access_key_id: str
     account_id: str
-    user_name: str
+    user_name: str | None
     status: AccessKeyStatus
     create_date: datetime
     secret_ciphertext: bytes

@@ -53,3 +53,6 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+    def wipe(self) -> None:
+        """Delete all data, keeping the schema (mock mode's `POST /moto-api/reset`)."""

@@ -1,1 +1,44 @@
-"""The IAM API (2010-05-08)."""
+"""The IAM API (2010-05-08): every implemented operation's handler, by wire name.
+
+An operation of IAM's model that is missing here is answered with `NotImplemented`, naming it.
+"""
+
+from __future__ import annotations
+
+from warden.services.dispatch import Handler
+from warden.services.iam import (
+    access_keys,
+    groups,
+    instance_profiles,
+    login_profiles,
+    roles,
+    service_linked_roles,
+    tagging,
+    users,
+)
+
+__all__ = ["HANDLERS"]
+
+_MODULES = (
+    users,
+    groups,
+    access_keys,
+    login_profiles,
+    tagging,
+    roles,
+    instance_profiles,
+    service_linked_roles,
+)
+
+
+def _merge() -> dict[str, Handler]:
+    merged: dict[str, Handler] = {}
+    for module in _MODULES:
+        for name, handler in module.HANDLERS.items():
+            if name in merged:
+                raise RuntimeError(f"IAM operation {name} has two handlers")
+            merged[name] = handler
+    return merged
+
+
+HANDLERS: dict[str, Handler] = _merge()

@@ -19,8 +19,13 @@ class AccessKeyOps(Protocol):
         """Look a key up in any account: authentication starts from the key id alone."""
 
     def list_access_keys(
-        self, account_id: str, user_name: str, marker: str | None = None, max_items: int = DEFAULT_MAX_ITEMS
-    ) -> Page[AccessKey]: ...
+        self,
+        account_id: str,
+        user_name: str | None,
+        marker: str | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> Page[AccessKey]:
+        """Keys of a user, or with `user_name` None the root user's own keys."""
 
     def set_access_key_status(self, account_id: str, access_key_id: str, status: AccessKeyStatus) -> None: ...
 
@@ -29,7 +34,7 @@ class AccessKeyOps(Protocol):
 
     def delete_access_key(self, account_id: str, access_key_id: str) -> None: ...
 
-    def count_access_keys(self, account_id: str, user_name: str) -> int: ...
+    def count_access_keys(self, account_id: str, user_name: str | None) -> int: ...
 
 
 class LoginProfileOps(Protocol):

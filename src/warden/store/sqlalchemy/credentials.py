@@ -37,14 +37,20 @@ def _keys(rows: Sequence[Row[Any]]) -> list[AccessKey]:
     ]
 
 
-_KEY_SELECT = select(s.access_keys, s.users.c.name.label("user_name")).join(
+_KEY_SELECT = select(s.access_keys, s.users.c.name.label("user_name")).outerjoin(
     s.users, s.users.c.user_id == _k.user_id
 )
 
 
 class CredentialsMixin(SqlTransactionBase):
+    def _key_owner(self, account_id: str, user_name: str | None) -> Any:
+        """The owner filter: a user's keys, or (user_name None) the root user's own keys."""
+        if user_name is None:
+            return (_k.account_id == account_id) & _k.user_id.is_(None)
+        return _k.user_id == self._user_id(account_id, user_name)
+
     def create_access_key(self, key: AccessKey) -> None:
-        user_id = self._user_id(key.account_id, key.user_name)
+        user_id = None if key.user_name is None else self._user_id(key.account_id, key.user_name)
         self._insert_unique(
             s.access_keys.insert().values(
                 access_key_id=key.access_key_id,
@@ -67,11 +73,18 @@ class CredentialsMixin(SqlTransactionBase):
         return None if row is None else _keys([row])[0]
 
     def list_access_keys(
-        self, account_id: str, user_name: str, marker: str | None = None, max_items: int = DEFAULT_MAX_ITEMS
+        self,
+        account_id: str,
+        user_name: str | None,
+        marker: str | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[AccessKey]:
-        user_id = self._user_id(account_id, user_name)
         return self._page(
-            _KEY_SELECT.where(_k.user_id == user_id), [_k.access_key_id], marker, max_items, _keys
+            _KEY_SELECT.where(self._key_owner(account_id, user_name)),
+            [_k.access_key_id],
+            marker,
+            max_items,
+            _keys,
         )
 
     def set_access_key_status(self, account_id: str, access_key_id: str, status: AccessKeyStatus) -> None:
@@ -99,9 +112,8 @@ class CredentialsMixin(SqlTransactionBase):
             raise NotFound("access key", access_key_id)
         self._bump(account_id)
 
-    def count_access_keys(self, account_id: str, user_name: str) -> int:
-        user_id = self._user_id(account_id, user_name)
-        return self._count(select(_k.access_key_id).where(_k.user_id == user_id))
+    def count_access_keys(self, account_id: str, user_name: str | None) -> int:
+        return self._count(select(_k.access_key_id).where(self._key_owner(account_id, user_name)))
 
     def create_login_profile(self, account_id: str, profile: LoginProfile) -> None:
         user_id = self._user_id(account_id, profile.user_name)

@@ -196,7 +196,8 @@ access_keys = Table(
     metadata,
     Column("access_key_id", String(32), primary_key=True),
     Column("account_id", String(12), ForeignKey("accounts.account_id"), nullable=False),
-    Column("user_id", String(32), ForeignKey("users.user_id"), nullable=False),
+    # NULL for the account root user's own keys.
+    Column("user_id", String(32), ForeignKey("users.user_id"), nullable=True),
     Column("status", String(8), nullable=False),
     Column("create_date", UtcDateTime(), nullable=False),
     Column("secret_ciphertext", LargeBinary, nullable=False),

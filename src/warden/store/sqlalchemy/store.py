@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy.engine import READONLY_OPTION, create_store_engine
 from warden.store.sqlalchemy.migrate import upgrade_to_head
+from warden.store.sqlalchemy import schema
 from warden.store.sqlalchemy.transaction import SqlTransaction
 
 __all__ = ["SqlStore", "open_store"]
@@ -37,6 +38,12 @@ class SqlStore:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def wipe(self) -> None:
+        """Delete every row of every table, children first (mock mode's reset)."""
+        with self._engine.begin() as conn:
+            for table in reversed(schema.metadata.sorted_tables):
+                conn.execute(table.delete())
 
 
 def open_store(url: str) -> Store:

@@ -1,0 +1,1 @@
+"""The HTTP server: one ASGI endpoint for every AWS service warden speaks."""

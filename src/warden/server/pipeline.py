@@ -1,0 +1,230 @@
+"""The request pipeline (DESIGN.md): one small function per step.
+
+route by the SigV4 scope -> verify the signature -> resolve the caller -> decode and validate
+the parameters -> authorize and run the handler in one transaction -> encode the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+
+from warden.auth import HttpRequest, SignatureInfo, parse_signature, verify_signature
+from warden.config import DEFAULT_MOCK_ACCOUNT_ID
+from warden.errors import (
+    AwsError,
+    InvalidClientTokenId,
+    MissingAuthenticationToken,
+    NotImplementedOperation,
+)
+from warden.protocol import (
+    Operation,
+    Service,
+    decode_query_request,
+    encode_query_error,
+    encode_query_response,
+    load_service,
+    validator_for,
+)
+from warden.server.access_log import AccessRecord, log_access
+from warden.server.runtime import Runtime, partition_for_region
+from warden.services import iam, sts
+from warden.services.call import Call, RequestMeta
+from warden.services.caller import Caller, CallerKind
+from warden.services.dispatch import HandlerTable, dispatch
+
+__all__ = ["Pipeline", "Response", "warm_up"]
+
+_logger = logging.getLogger("warden.server")
+
+IAM_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
+_SERVICES: dict[str, tuple[str, HandlerTable]] = {
+    # SigV4 signing name -> (botocore model name, handlers)
+    "iam": ("iam", iam.HANDLERS),
+    "sts": ("sts", sts.HANDLERS),
+}
+_VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
+# Operations that read nothing from the store: answered on the event loop, no thread hop.
+_STORELESS = {("sts", "GetCallerIdentity")}
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str
+    request_id: str
+
+
+def warm_up() -> None:
+    """Compile every served operation's input validator now rather than on its first request."""
+    for model_name, handlers in _SERVICES.values():
+        service = load_service(model_name)
+        for name in handlers:
+            operation = service.find_operation(name)
+            if operation is not None:
+                validator_for(operation)
+
+
+class InternalFailure(AwsError):
+    code = "InternalFailure"
+    http_status = 500
+
+
+def _form_params(request: HttpRequest) -> dict[str, str]:
+    """Query-protocol parameters: the form body of a POST, or the query string of a GET."""
+    text = request.query if request.method == "GET" else request.body.decode("utf-8", "replace")
+    params = dict(parse_qsl(text, keep_blank_values=True))
+    for name in [n for n in params if n.startswith("X-Amz-")]:
+        params.pop(name)  # presigned-URL authentication parameters are not operation input
+    return params
+
+
+def _route(service_name: str) -> tuple[Service, HandlerTable]:
+    routed = _SERVICES.get(service_name)
+    if routed is None:
+        raise NotImplementedOperation(f"warden does not serve the {service_name} service yet.")
+    model_name, handlers = routed
+    return load_service(model_name), handlers
+
+
+def _mock_caller(region: str) -> Caller:
+    partition = partition_for_region(region)
+    return Caller(
+        kind=CallerKind.ROOT,
+        arn=f"arn:{partition}:iam::{DEFAULT_MOCK_ACCOUNT_ID}:root",
+        account_id=DEFAULT_MOCK_ACCOUNT_ID,
+        principal_id=DEFAULT_MOCK_ACCOUNT_ID,
+        access_key_id=None,
+    )
+
+
+class Pipeline:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._mock = runtime.settings.mock
+
+    async def handle(self, scope: Mapping[str, Any], body: bytes) -> Response:
+        runtime = self._runtime
+        request_id = runtime.env.ids.request_id()
+        started = time.perf_counter()
+        client = scope.get("client") or ("127.0.0.1", 0)
+        record = AccessRecord(request_id=request_id, source_ip=str(client[0]))
+        namespace = IAM_NAMESPACE
+        try:
+            request = HttpRequest.from_asgi(scope, body)
+            params = _form_params(request)
+            info = self._signature(request)
+            service_name = info.service if info else _VERSIONS.get(params.get("Version", ""), "iam")
+            record.service = service_name
+            service, handlers = _route(service_name)
+            namespace = service.xml_namespace or IAM_NAMESPACE
+            region = info.region if info else runtime.settings.region
+            caller = await self._caller(request, info, region)
+            record.principal, record.access_key_id = caller.arn, caller.access_key_id
+            operation, values = decode_query_request(service, params)
+            record.action = operation.name
+            handler_table = handlers
+            if operation.name not in handler_table:
+                raise NotImplementedOperation(
+                    f"The {operation.name} operation is not implemented by warden yet."
+                )
+            meta = RequestMeta(
+                request_id=request_id,
+                received_at=runtime.now(),
+                source_ip=record.source_ip,
+                user_agent=request.header("user-agent") or "",
+                secure_transport=scope.get("scheme") == "https",
+                region=region,
+            )
+            result = await self._run(service_name, operation, handler_table, caller, meta, values)
+            payload = encode_query_response(operation, result, request_id)
+            record.status = 200
+            return Response(200, payload, "text/xml", request_id)
+        except AwsError as error:
+            return self._error(error, request_id, namespace, record)
+        except Exception:
+            _logger.exception("unexpected failure in request %s", request_id)
+            failure = InternalFailure("We encountered an internal error. Please try again.")
+            return self._error(failure, request_id, namespace, record)
+        finally:
+            record.latency_ms = (time.perf_counter() - started) * 1000
+            log_access(record)
+
+    def _error(self, error: AwsError, request_id: str, namespace: str, record: AccessRecord) -> Response:
+        record.status, record.error_code = error.http_status, error.code
+        body = encode_query_error(error, request_id, xml_namespace=namespace)
+        return Response(error.http_status, body, "text/xml", request_id)
+
+    def _signature(self, request: HttpRequest) -> SignatureInfo | None:
+        """The claimed signature; None only for an unsigned request in mock mode."""
+        try:
+            return parse_signature(request)
+        except MissingAuthenticationToken:
+            if self._mock:
+                return None
+            raise
+        except AwsError:
+            if self._mock:
+                return None  # mock mode accepts whatever authentication a client sends
+            raise
+
+    async def _caller(self, request: HttpRequest, info: SignatureInfo | None, region: str) -> Caller:
+        runtime = self._runtime
+        if info is None:
+            await self._ensure_mock_account()
+            return _mock_caller(region)
+        resolved = runtime.credentials.cached(info.access_key_id)
+        if resolved is None:
+            try:
+                resolved = await anyio.to_thread.run_sync(runtime.credentials.resolve, info.access_key_id)
+            except InvalidClientTokenId:
+                if self._mock:
+                    await self._ensure_mock_account()
+                    return _mock_caller(region)
+                raise
+        if not self._mock:
+            verify_signature(
+                request, info, resolved.secret, runtime.now(), cache=runtime.signing_keys
+            )
+        return resolved.caller
+
+    async def _ensure_mock_account(self) -> None:
+        await anyio.to_thread.run_sync(self._runtime.ensure_mock_account)
+
+    async def _run(
+        self,
+        service_name: str,
+        operation: Operation,
+        handlers: HandlerTable,
+        caller: Caller,
+        meta: RequestMeta,
+        values: dict[str, Any],
+    ) -> Mapping[str, Any]:
+        runtime = self._runtime
+        env = runtime.env_for_partition(caller.arn.split(":")[1])
+        if (service_name, operation.name) in _STORELESS:
+            call = Call(caller=caller, meta=meta, tx=None, services=env)  # type: ignore[arg-type]
+            return handlers[operation.name](call, values) or {}
+
+        def run() -> Mapping[str, Any]:
+            return dispatch(
+                store=runtime.store,
+                services=env,
+                feed=runtime.feed,
+                handlers=handlers,
+                operation=operation.name,
+                caller=caller,
+                meta=meta,
+                params=values,
+            )
+
+        return await anyio.to_thread.run_sync(run)
+
+

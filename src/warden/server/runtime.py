@@ -1,0 +1,109 @@
+"""Everything a running server holds, built once from Settings (the composition root)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from warden.auth.passwords import PasswordHasher
+from warden.auth.secretbox import MasterKey, SecretBox
+from warden.auth.signing_keys import SigningKeyCache
+from warden.clock import Clock, SystemClock
+from warden.config import DEFAULT_MOCK_ACCOUNT_ID, Settings
+from warden.ids import IdGenerator
+from warden.services import bootstrap
+from warden.services.authorize import Authorizer
+from warden.services.change_feed import ChangeFeed
+from warden.services.credentials import CredentialResolver
+from warden.services.environment import ServiceEnvironment
+from warden.store import AlreadyExists, Store, open_store
+
+__all__ = ["Runtime", "partition_for_region"]
+
+
+def partition_for_region(region: str) -> str:
+    """The partition a region belongs to (mock mode follows the request's region)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    return "aws"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    env: ServiceEnvironment
+    feed: ChangeFeed
+    credentials: CredentialResolver
+    signing_keys: SigningKeyCache
+    clock: Clock
+    _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        env_vars = dict(os.environ)
+        if settings.master_key_b64:
+            env_vars["WARDEN_MASTER_KEY"] = settings.master_key_b64
+        secrets = SecretBox(MasterKey.load(settings.data_dir, env_vars))
+        store = open_store(settings.effective_database_url)
+        feed = ChangeFeed()
+        env = ServiceEnvironment(
+            partition=settings.partition,
+            authorizer=Authorizer(feed),
+            ids=IdGenerator(),
+            secrets=secrets,
+            passwords=PasswordHasher(),
+            mock=settings.mock,
+        )
+        return cls(
+            settings=settings,
+            store=store,
+            env=env,
+            feed=feed,
+            credentials=CredentialResolver(store, secrets, feed, settings.partition),
+            signing_keys=SigningKeyCache(),
+            clock=clock or SystemClock(),
+        )
+
+    def env_for_partition(self, partition: str) -> ServiceEnvironment:
+        if partition == self.env.partition:
+            return self.env
+        found = self._envs.get(partition)
+        if found is None:
+            found = dataclasses.replace(self.env, partition=partition)
+            self._envs[partition] = found
+        return found
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def ensure_mock_account(self) -> None:
+        """Mock mode's default account, created on demand (and again after a reset)."""
+        if bootstrap.account_exists(self.store, DEFAULT_MOCK_ACCOUNT_ID):
+            return
+        try:
+            bootstrap.create_account(
+                self.store,
+                self.env.ids,
+                self.env.secrets,
+                self.now(),
+                account_id=DEFAULT_MOCK_ACCOUNT_ID,
+                with_root_key=False,
+            )
+        except AlreadyExists:
+            pass  # another request created it first
+
+    def reset(self) -> None:
+        """Wipe all state (mock mode's `POST /moto-api/reset`)."""
+        self.store.wipe()
+        self.feed.bump()
+        self.ensure_mock_account()

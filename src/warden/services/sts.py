@@ -1,0 +1,28 @@
+"""AWS STS (2011-06-15). This module: GetCallerIdentity; the rest of STS comes with the STS issue.
+
+https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from warden.services.call import Call
+from warden.services.dispatch import Handler
+
+__all__ = ["HANDLERS"]
+
+
+def get_caller_identity(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    # AWS: "No permissions are required to perform this operation"; even an explicit deny
+    # does not stop it.
+    call.no_authorization_required("sts:GetCallerIdentity")
+    return {
+        "UserId": call.caller.principal_id,
+        "Account": call.account_id,
+        "Arn": call.caller.arn,
+    }
+
+
+HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity}
