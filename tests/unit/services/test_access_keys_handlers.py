@@ -179,3 +179,18 @@ def test_resource_tag_conditions_are_honoured(h: Harness) -> None:
     assert h.call("CreateAccessKey", {"UserName": "bob"}, caller=alice)["AccessKey"]["UserName"] == "bob"
     with pytest.raises(AccessDenied):
         h.call("CreateAccessKey", {"UserName": "olga"}, caller=alice)
+
+
+def test_root_manages_its_own_keys_without_a_user_name(h: Harness) -> None:
+    """Without UserName, IAM acts on the signing identity, the root user included.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html"""
+    key = h.call("CreateAccessKey")["AccessKey"]
+    assert "UserName" not in key and key["AccessKeyId"].startswith("AKIA")
+    listed = h.call("ListAccessKeys")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in listed] == [key["AccessKeyId"]]
+    assert h.call("ListAccessKeys", {"UserName": "bob"})["AccessKeyMetadata"] == []
+    with pytest.raises(NoSuchEntity):
+        h.call("DeleteAccessKey", {"UserName": "bob", "AccessKeyId": key["AccessKeyId"]})
+    h.call("UpdateAccessKey", {"AccessKeyId": key["AccessKeyId"], "Status": "Inactive"})
+    h.call("DeleteAccessKey", {"AccessKeyId": key["AccessKeyId"]})
+    assert h.call("ListAccessKeys")["AccessKeyMetadata"] == []

@@ -31,64 +31,77 @@ _NON_USER_CREDENTIALS = "Must specify userName when calling with non-User creden
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """The user an access-key call is about: found or not, and the ARN to authorize on."""
+    """Whose keys a call is about: a user (found or not), or the root user (`name` None)."""
 
-    name: str
+    name: str | None
     arn: str
     user: User | None
 
 
 def _target_user(call: Call, params: Mapping[str, Any]) -> _Target:
-    """`UserName`, or without it the calling IAM user (AWS infers it from the signing key)."""
+    """`UserName`, or without it the caller: AWS infers the user (or the root user) from the
+    signing key. https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html"""
     name = params.get("UserName")
     if name is None:
+        if call.caller.kind is CallerKind.ROOT:
+            return _Target(name=None, arn=call.caller.arn, user=None)
         if call.caller.kind is not CallerKind.USER or not call.caller.name:
-            # Root's own keys (AccessKey.user_name None) are not supported by the store yet.
             raise ValidationError(_NON_USER_CREDENTIALS)
         name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     return _Target(name=name, arn=user.arn if user else call.iam_arn("user", "/", name), user=user)
 
 
-def _authorize(call: Call, action: str, target: _Target) -> User:
-    """Authorize on the user's ARN, then insist the user exists (AWS's order)."""
+def _authorize(call: Call, action: str, target: _Target) -> str | None:
+    """Authorize on the owner's ARN, then insist a named user exists (AWS's order).
+    Returns the owner's user name, or None for the root user's own keys."""
     call.authorize(action, target.arn, resource_tags=target.user.tags if target.user else ())
+    if target.name is None:
+        return None
     if target.user is None:
         raise no_such_entity("user", target.name)
-    return target.user
+    return target.user.name
 
 
 def _no_such_key(access_key_id: str) -> NoSuchEntity:
     return NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.")
 
 
-def _key_of(call: Call, user: User, access_key_id: str) -> AccessKey:
-    """The key if it belongs to `user`; a key of anyone else is reported as not found."""
+def _key_of(call: Call, owner: str | None, access_key_id: str) -> AccessKey:
+    """The key if it belongs to `owner` (None: the root user); anyone else's is not found."""
     key = call.tx.get_access_key(access_key_id)
-    if key is None or key.account_id != call.account_id or key.user_name.lower() != user.name.lower():
+    if key is None or key.account_id != call.account_id:
+        raise _no_such_key(access_key_id)
+    same_owner = (
+        key.user_name is None and owner is None
+        or (key.user_name is not None and owner is not None and key.user_name.lower() == owner.lower())
+    )
+    if not same_owner:
         raise _no_such_key(access_key_id)
     return key
 
 
 def key_metadata_to_wire(key: AccessKey) -> dict[str, Any]:
-    return {
-        "UserName": key.user_name,
+    wire: dict[str, Any] = {
         "AccessKeyId": key.access_key_id,
         "Status": key.status.value,
         "CreateDate": key.create_date,
     }
+    if key.user_name is not None:
+        wire["UserName"] = key.user_name
+    return wire
 
 
 def create_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-    user = _authorize(call, "iam:CreateAccessKey", _target_user(call, params))
-    if call.tx.count_access_keys(call.account_id, user.name) >= MAX_ACCESS_KEYS_PER_USER:
+    owner = _authorize(call, "iam:CreateAccessKey", _target_user(call, params))
+    if call.tx.count_access_keys(call.account_id, owner) >= MAX_ACCESS_KEYS_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS_PER_USER}")
     pair = new_access_key(call.services.ids)
     sealed: str = call.services.secrets.seal(pair.secret_access_key, record=pair.access_key_id)
     key = AccessKey(
         access_key_id=pair.access_key_id,
         account_id=call.account_id,
-        user_name=user.name,
+        user_name=owner,
         status=AccessKeyStatus.ACTIVE,
         create_date=call.now,
         secret_ciphertext=sealed.encode("ascii"),
@@ -96,7 +109,7 @@ def create_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     try:
         call.tx.create_access_key(key)
     except NotFound:
-        raise no_such_entity("user", user.name) from None
+        raise no_such_entity("user", owner or "") from None
     except AlreadyExists:
         # 20 characters of fresh randomness collided: refuse rather than overwrite.
         raise ServiceFailure("Could not allocate a unique access key id; retry the request.") from None
@@ -106,16 +119,16 @@ def create_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 
 
 def list_access_keys(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-    user = _authorize(call, "iam:ListAccessKeys", _target_user(call, params))
+    owner = _authorize(call, "iam:ListAccessKeys", _target_user(call, params))
     marker, max_items = page_args(params)
     with marker_errors():
-        page = call.tx.list_access_keys(call.account_id, user.name, marker=marker, max_items=max_items)
+        page = call.tx.list_access_keys(call.account_id, owner, marker=marker, max_items=max_items)
     return page_to_wire(page, "AccessKeyMetadata", key_metadata_to_wire)
 
 
 def update_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-    user = _authorize(call, "iam:UpdateAccessKey", _target_user(call, params))
-    key = _key_of(call, user, params["AccessKeyId"])
+    owner = _authorize(call, "iam:UpdateAccessKey", _target_user(call, params))
+    key = _key_of(call, owner, params["AccessKeyId"])
     status = AccessKeyStatus(params["Status"])
     if key.status is not status:
         try:
@@ -126,8 +139,8 @@ def update_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 
 
 def delete_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-    user = _authorize(call, "iam:DeleteAccessKey", _target_user(call, params))
-    key = _key_of(call, user, params["AccessKeyId"])
+    owner = _authorize(call, "iam:DeleteAccessKey", _target_user(call, params))
+    key = _key_of(call, owner, params["AccessKeyId"])
     try:
         call.tx.delete_access_key(call.account_id, key.access_key_id)
     except NotFound:
@@ -140,7 +153,7 @@ def get_access_key_last_used(call: Call, params: dict[str, Any]) -> Mapping[str,
     key = call.tx.get_access_key(access_key_id)
     if key is not None and key.account_id != call.account_id:
         key = None  # another account's key: as good as absent, and never revealed
-    user = call.tx.get_user(call.account_id, key.user_name) if key else None
+    user = call.tx.get_user(call.account_id, key.user_name) if key and key.user_name else None
     # The action's resource is the key's user; an unknown key has none, so the users' prefix.
     resource = user.arn if user else call.iam_arn("user", "/", "")
     call.authorize("iam:GetAccessKeyLastUsed", resource, resource_tags=user.tags if user else ())

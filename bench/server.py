@@ -1,0 +1,190 @@
+"""Throughput and latency of warden over HTTP against a bare ASGI app on the same stack.
+
+`python -m bench.server [--seconds S] [--connections N]` starts, each in its own process pinned
+to core 0 where possible: warden (`warden serve`, SQLite in a temp folder) and the bare app of
+bench/bare_app.py under uvicorn. A separate load-generating process (pinned to core 1) keeps N
+keep-alive HTTP/1.1 connections busy with pre-signed requests and records each latency. Prints
+requests/s, p50 and p99 for: the bare app, warden's authenticated sts:GetCallerIdentity and
+iam:GetUser, and the ratio to the bare app. Figures, never assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import configparser
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+TARGET_RATIO = 0.70
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _pin(core: int) -> None:
+    if hasattr(os, "sched_setaffinity") and core < (os.cpu_count() or 1):
+        os.sched_setaffinity(0, {core})
+
+
+def _wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if sock.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def _raw_request(port: int, body: str, service: str, key: str, secret: str) -> bytes:
+    """One signed POST as bytes on the wire; replayed as is during the run (valid for 15 min)."""
+    request = AWSRequest(
+        method="POST",
+        url=f"http://127.0.0.1:{port}/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials(key, secret), service, "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    for name, value in prepared.headers.items():
+        if name.lower() != "host":
+            head += f"{name}: {value}\r\n"
+    payload = prepared.body if isinstance(prepared.body, bytes) else prepared.body.encode()
+    head += f"Content-Length: {len(payload)}\r\n\r\n"
+    return head.encode() + payload
+
+
+async def _connection(port: int, raw: bytes, stop_at: float, latencies: list[float], errors: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            writer.write(raw)
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if not status_line.startswith(b"HTTP/1.1 200"):
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+def _load(port: int, raw: bytes, seconds: float, connections: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    _pin(1)
+    latencies: list[float] = []
+    errors: list[int] = []
+
+    async def run() -> None:
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(_connection(port, raw, stop_at, latencies, errors) for _ in range(connections)))
+
+    started = time.perf_counter()
+    asyncio.run(run())
+    elapsed = time.perf_counter() - started
+    out.put((len(latencies) / elapsed, latencies, len(errors)))
+
+
+def measure(port: int, raw: bytes, seconds: float, connections: int) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, non-200 answers) from a separate load process."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    process = multiprocessing.Process(target=_load, args=(port, raw, seconds, connections, queue))
+    process.start()
+    rate, latencies, errors = queue.get()
+    process.join()
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    return rate, p50, p99, errors
+
+
+def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: _pin(0)
+    )
+    _wait_ready(port)
+    return process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as data:
+        warden_port, bare_port = _free_port(), _free_port()
+        warden = _start(
+            [str(bin_dir / "warden"), "serve", "--port", str(warden_port), "--data", data, "--log-level", "warning"],
+            warden_port,
+            env,
+        )
+        bare = _start(
+            [str(bin_dir / "uvicorn"), "bench.bare_app:app", "--port", str(bare_port), "--log-level", "warning",
+             "--no-access-log"],
+            bare_port,
+            env,
+        )
+        try:
+            credentials = configparser.ConfigParser()
+            credentials.read(Path(data) / "credentials")
+            key = credentials["default"]["aws_access_key_id"]
+            secret = credentials["default"]["aws_secret_access_key"]
+            iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{warden_port}", region_name="us-east-1",
+                               aws_access_key_id=key, aws_secret_access_key=secret)
+            iam.create_user(UserName="bench")
+            identity = "Action=GetCallerIdentity&Version=2011-06-15"
+            rows = [
+                ("bare ASGI app", measure(bare_port, _raw_request(bare_port, identity, "sts", key, secret),
+                                          args.seconds, args.connections)),
+                ("warden sts:GetCallerIdentity", measure(
+                    warden_port, _raw_request(warden_port, identity, "sts", key, secret), args.seconds,
+                    args.connections)),
+                ("warden iam:GetUser", measure(
+                    warden_port,
+                    _raw_request(warden_port, "Action=GetUser&UserName=bench&Version=2010-05-08", "iam", key, secret),
+                    args.seconds, args.connections)),
+            ]
+        finally:
+            warden.terminate()
+            bare.terminate()
+            warden.wait()
+            bare.wait()
+    baseline = rows[0][1][0]
+    print(f"{'target':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+    for name, (rate, p50, p99, errors) in rows:
+        print(f"{name:32} {rate:9,.0f} {p50:8.2f} {p99:8.2f} {errors:7d} {rate / baseline:8.0%}")
+    ratio = rows[1][1][0] / baseline
+    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(f"GetCallerIdentity at {ratio:.0%} of the bare app (target >= {TARGET_RATIO:.0%}): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
