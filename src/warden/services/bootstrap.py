@@ -16,6 +16,7 @@ from warden.auth.keys import new_access_key
 from warden.auth.secretbox import SecretBox
 from warden.ids import IdGenerator
 from warden.model import AccessKey, AccessKeyStatus, Account
+from warden.services.iam.policies_aws import install_aws_managed_policies
 from warden.store import Store, Transaction
 
 __all__ = [
@@ -38,10 +39,6 @@ class NewAccount:
 
 def install_aws_managed(tx: Transaction, ids: IdGenerator, now: datetime) -> None:
     """AWS managed policies (idempotent)."""
-    try:
-        from warden.services.iam.aws_managed import install_aws_managed_policies
-    except ImportError:  # TEMPORARY-INTEGRATION: removed once the policies module lands
-        return
     install_aws_managed_policies(tx, ids, now)
 
 

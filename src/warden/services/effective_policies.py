@@ -33,7 +33,8 @@ def managed_policy_document(tx: Transaction, account_id: str, arn: str) -> str |
     return version.document if version is not None else None
 
 
-def _all_pages(fetch):  # type: ignore[no-untyped-def]
+def all_pages(fetch):  # type: ignore[no-untyped-def]
+    """Every item of a paged store listing, page after page."""
     marker = None
     while True:
         page = fetch(marker)
@@ -46,11 +47,11 @@ def _all_pages(fetch):  # type: ignore[no-untyped-def]
 def _policies_of(
     tx: Transaction, account_id: str, kind: PrincipalKind, name: str
 ) -> Iterator[tuple[str, str]]:
-    for inline in _all_pages(
+    for inline in all_pages(
         lambda m: tx.list_inline_policies(account_id, kind, name, marker=m, max_items=1000)
     ):
         yield f"{kind.value} {name} inline policy {inline.policy_name}", inline.document
-    for attached in _all_pages(
+    for attached in all_pages(
         lambda m: tx.list_attached_policies(account_id, kind, name, marker=m, max_items=1000)
     ):
         document = managed_policy_document(tx, account_id, attached.policy_arn)
@@ -72,7 +73,7 @@ def load_policy_documents(
         return None
     identity = list(_policies_of(tx, account_id, kind, entity.name))
     if kind is PrincipalKind.USER:
-        for group in _all_pages(
+        for group in all_pages(
             lambda m: tx.list_groups_for_user(account_id, entity.name, marker=m, max_items=1000)
         ):
             identity.extend(_policies_of(tx, account_id, PrincipalKind.GROUP, group.name))

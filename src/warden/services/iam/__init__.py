@@ -11,6 +11,9 @@ from warden.services.iam import (
     groups,
     instance_profiles,
     login_profiles,
+    policies_attach,
+    policies_inline,
+    policies_managed,
     roles,
     service_linked_roles,
     tagging,
@@ -28,6 +31,9 @@ _MODULES = (
     roles,
     instance_profiles,
     service_linked_roles,
+    policies_inline,
+    policies_managed,
+    policies_attach,
 )
 
 
