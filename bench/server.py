@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import configparser
+import json
 import multiprocessing
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -55,8 +58,8 @@ def _wait_ready(port: int) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def _raw_request(port: int, body: str, service: str, key: str, secret: str) -> bytes:
-    """One signed POST as bytes on the wire; replayed as is during the run (valid for 15 min)."""
+def _signed_parts(port: int, body: str, service: str, key: str, secret: str) -> tuple[dict[str, str], bytes]:
+    """Headers and body of one signed POST; replayed as is during the run (valid for 15 min)."""
     request = AWSRequest(
         method="POST",
         url=f"http://127.0.0.1:{port}/",
@@ -65,13 +68,42 @@ def _raw_request(port: int, body: str, service: str, key: str, secret: str) -> b
     )
     SigV4Auth(Credentials(key, secret), service, "us-east-1").add_auth(request)
     prepared = request.prepare()
-    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-    for name, value in prepared.headers.items():
-        if name.lower() != "host":
-            head += f"{name}: {value}\r\n"
+    headers = {name: str(value) for name, value in prepared.headers.items() if name.lower() != "host"}
     payload = prepared.body if isinstance(prepared.body, bytes) else prepared.body.encode()
+    return headers, payload
+
+
+def _raw_request(port: int, body: str, service: str, key: str, secret: str) -> bytes:
+    headers, payload = _signed_parts(port, body, service, key, secret)
+    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    for name, value in headers.items():
+        head += f"{name}: {value}\r\n"
     head += f"Content-Length: {len(payload)}\r\n\r\n"
     return head.encode() + payload
+
+
+def _wrk_measure(
+    port: int, body: str, service: str, key: str, secret: str, seconds: float, connections: int
+) -> tuple[float, float, float, int]:
+    """The same measurement with wrk (a C load generator) when it is installed: a Python load
+    generator saturates before a fast server does."""
+    headers, payload = _signed_parts(port, body, service, key, secret)
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(payload.decode())}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", "-s", script.name,
+               f"http://127.0.0.1:{port}/"]
+    out = subprocess.run(command, capture_output=True, text=True, preexec_fn=lambda: _pin(1), check=True).stdout
+    os.unlink(script.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def percentile(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rate, percentile("50"), percentile("99"), int(non2xx.group(1)) if non2xx else 0
 
 
 async def _connection(port: int, raw: bytes, stop_at: float, latencies: list[float], errors: list[int]) -> None:
@@ -126,7 +158,7 @@ def measure(port: int, raw: bytes, seconds: float, connections: int) -> tuple[fl
 
 def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: _pin(0)
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: _pin(0)  # noqa: PLW1509 (no threads yet)
     )
     _wait_ready(port)
     return process
@@ -136,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk exists")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ)
@@ -161,16 +194,19 @@ def main() -> None:
                                aws_access_key_id=key, aws_secret_access_key=secret)
             iam.create_user(UserName="bench")
             identity = "Action=GetCallerIdentity&Version=2011-06-15"
+            get_user = "Action=GetUser&UserName=bench&Version=2010-05-08"
+            use_wrk = shutil.which("wrk") is not None and not args.python_load
+
+            def run(port: int, body: str, service: str) -> tuple[float, float, float, int]:
+                if use_wrk:
+                    return _wrk_measure(port, body, service, key, secret, args.seconds, args.connections)
+                return measure(port, _raw_request(port, body, service, key, secret), args.seconds, args.connections)
+
+            print(f"load generator: {'wrk' if use_wrk else 'Python asyncio'}, {args.connections} connections")
             rows = [
-                ("bare ASGI app", measure(bare_port, _raw_request(bare_port, identity, "sts", key, secret),
-                                          args.seconds, args.connections)),
-                ("warden sts:GetCallerIdentity", measure(
-                    warden_port, _raw_request(warden_port, identity, "sts", key, secret), args.seconds,
-                    args.connections)),
-                ("warden iam:GetUser", measure(
-                    warden_port,
-                    _raw_request(warden_port, "Action=GetUser&UserName=bench&Version=2010-05-08", "iam", key, secret),
-                    args.seconds, args.connections)),
+                ("bare ASGI app", run(bare_port, identity, "sts")),
+                ("warden sts:GetCallerIdentity", run(warden_port, identity, "sts")),
+                ("warden iam:GetUser", run(warden_port, get_user, "iam")),
             ]
         finally:
             warden.terminate()
