@@ -116,3 +116,15 @@ def test_access_log_never_holds_secrets(server: LiveServer, new_user: Any, caplo
     assert all(secret not in line for line in lines)
     created_secrets = [k for k in (getattr(iam, "_request_signer")._credentials.secret_key,)]
     assert all(s not in line for s in created_secrets for line in lines)
+
+
+def test_access_key_last_used_is_recorded(root_iam: Any, new_user: Any) -> None:
+    """https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html"""
+    name, _, sts = new_user()
+    sts.get_caller_identity()
+    (key,) = root_iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+    last = root_iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])
+    assert last["UserName"] == name
+    assert last["AccessKeyLastUsed"]["ServiceName"] == "sts"
+    assert last["AccessKeyLastUsed"]["Region"] == "us-east-1"
+    assert "LastUsedDate" in last["AccessKeyLastUsed"]

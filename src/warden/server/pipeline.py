@@ -189,9 +189,14 @@ class Pipeline:
                     await self._ensure_mock_account()
                     return _mock_caller(region)
                 raise
+        now = runtime.now()
         if not self._mock:
-            verify_signature(
-                request, info, resolved.secret, runtime.now(), cache=runtime.signing_keys
+            verify_signature(request, info, resolved.secret, now, cache=runtime.signing_keys)
+        if info.access_key_id.startswith("AKIA") and runtime.key_usage.due(
+            info.access_key_id, info.service, region, now
+        ):
+            await anyio.to_thread.run_sync(
+                runtime.key_usage.record, info.access_key_id, info.service, region, now
             )
         return resolved.caller
 

@@ -18,6 +18,7 @@ from warden.services.authorize import Authorizer
 from warden.services.change_feed import ChangeFeed
 from warden.services.credentials import CredentialResolver
 from warden.services.environment import ServiceEnvironment
+from warden.services.key_usage import KeyUsageRecorder
 from warden.store import AlreadyExists, Store, open_store
 
 __all__ = ["Runtime", "partition_for_region"]
@@ -45,6 +46,7 @@ class Runtime:
     credentials: CredentialResolver
     signing_keys: SigningKeyCache
     clock: Clock
+    key_usage: KeyUsageRecorder
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
     @classmethod
@@ -72,6 +74,7 @@ class Runtime:
             credentials=CredentialResolver(store, secrets, feed, settings.partition),
             signing_keys=SigningKeyCache(),
             clock=clock or SystemClock(),
+            key_usage=KeyUsageRecorder(store),
         )
 
     def env_for_partition(self, partition: str) -> ServiceEnvironment:
