@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from warden.store.interface import Store, Transaction
+from warden.store.sqlalchemy import schema
 from warden.store.sqlalchemy.engine import READONLY_OPTION, create_store_engine
 from warden.store.sqlalchemy.migrate import upgrade_to_head
-from warden.store.sqlalchemy import schema
 from warden.store.sqlalchemy.transaction import SqlTransaction
 
 __all__ = ["SqlStore", "open_store"]
