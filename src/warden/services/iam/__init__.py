@@ -8,6 +8,7 @@ from __future__ import annotations
 from warden.services.dispatch import Handler
 from warden.services.iam import (
     access_keys,
+    account_settings,
     groups,
     instance_profiles,
     login_profiles,
@@ -16,6 +17,7 @@ from warden.services.iam import (
     policies_managed,
     roles,
     service_linked_roles,
+    simulator,
     tagging,
     users,
 )
@@ -34,6 +36,8 @@ _MODULES = (
     policies_inline,
     policies_managed,
     policies_attach,
+    account_settings,
+    simulator,
 )
 
 

@@ -1,0 +1,279 @@
+"""The IAM policy simulator through the engine: SimulatePrincipalPolicy, SimulateCustomPolicy,
+GetContextKeysForPrincipalPolicy and GetContextKeysForCustomPolicy.
+
+Each result names the decision, the statements that decided it (with their start and end
+positions in the policy text) and the context keys the policies needed but were not given.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from warden.errors import InvalidInput, MalformedPolicyDocument
+from warden.model import PrincipalKind
+from warden.policy import MalformedPolicyDocument as PolicyGrammarError
+from warden.policy import (
+    Policy,
+    PolicyError,
+    PolicyKind,
+    PolicySet,
+    Request,
+    compile_policy_set,
+    decide,
+    parse_policy,
+)
+from warden.services.call import Call
+from warden.services.dispatch import Handler
+from warden.services.effective_policies import all_pages, managed_policy_document
+from warden.services.iam.common import no_such_entity
+
+__all__ = ["HANDLERS"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One policy under simulation: AWS's SourcePolicyId and SourcePolicyType, and its text."""
+
+    policy_id: str
+    policy_type: str
+    text: str
+
+
+def _parse(source: _Source, kind: PolicyKind) -> Policy:
+    try:
+        return parse_policy(source.text, kind, size_limit=None)
+    except PolicyGrammarError as error:
+        raise MalformedPolicyDocument(error.message) from None
+
+
+def _statement_end(text: str, line: int, column: int) -> tuple[int, int]:
+    """Where the statement object that opens at (line, column) closes, by brace matching."""
+    lines = text.split("\n")
+    offset = sum(len(row) + 1 for row in lines[: line - 1]) + column - 1
+    depth, in_string, escaped = 0, False, False
+    for index in range(offset, len(text)):
+        char = text[index]
+        if in_string:
+            escaped = not escaped and char == "\\"
+            if char == '"' and not escaped:
+                in_string = False
+            continue
+        if char == '"':
+            in_string, escaped = True, False
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth == 0:
+                before = text[: index + 1]
+                return before.count("\n") + 1, index + 1 - (before.rfind("\n") + 1)
+    return line, column
+
+
+def _position(source: _Source, policy: Policy, statement_index: int) -> dict[str, Any]:
+    position = policy.statements[statement_index].position
+    line, column = position.line or 1, position.column or 1
+    end_line, end_column = _statement_end(source.text, line, column)
+    return {
+        "SourcePolicyId": source.policy_id,
+        "SourcePolicyType": source.policy_type,
+        "StartPosition": {"Line": line, "Column": column},
+        "EndPosition": {"Line": end_line, "Column": end_column},
+    }
+
+
+def _identity_sources(call: Call, kind: PrincipalKind, name: str) -> list[_Source]:
+    tx, account = call.tx, call.account_id
+    found: list[_Source] = []
+    owners = [(kind, name)]
+    if kind is PrincipalKind.USER:
+        owners += [
+            (PrincipalKind.GROUP, g.name)
+            for g in all_pages(lambda m: tx.list_groups_for_user(account, name, marker=m, max_items=1000))
+        ]
+    for owner_kind, owner in owners:
+        for inline in all_pages(
+            lambda m, k=owner_kind, o=owner: tx.list_inline_policies(account, k, o, marker=m, max_items=1000)
+        ):
+            found.append(_Source(inline.policy_name, owner_kind.value, inline.document))
+        for attached in all_pages(
+            lambda m, k=owner_kind, o=owner: tx.list_attached_policies(account, k, o, marker=m, max_items=1000)
+        ):
+            document = managed_policy_document(tx, account, attached.policy_arn)
+            if document is not None:
+                managed_type = "aws-managed" if ":iam::aws:" in attached.policy_arn else "user-managed"
+                found.append(_Source(attached.policy_name, managed_type, document))
+    return found
+
+
+def _principal_of(call: Call, arn: str, action: str) -> tuple[PrincipalKind, str, Any]:
+    """The user, group or role a PolicySourceArn names (`action` authorized on that ARN first)."""
+    parts = arn.split(":", 5)
+    resource = parts[5] if len(parts) == 6 else ""
+    kind_text, _, path_name = resource.partition("/")
+    kinds = {"user": PrincipalKind.USER, "group": PrincipalKind.GROUP, "role": PrincipalKind.ROLE}
+    if kind_text not in kinds or len(parts) != 6 or parts[4] != call.account_id:
+        call.authorize(action, arn)
+        raise InvalidInput(f"Invalid ARN {arn}: must be a user, group or role of this account.")
+    kind, name = kinds[kind_text], path_name.rsplit("/", 1)[-1]
+    getter = {PrincipalKind.USER: call.tx.get_user, PrincipalKind.GROUP: call.tx.get_group,
+              PrincipalKind.ROLE: call.tx.get_role}[kind]
+    entity = getter(call.account_id, name)
+    call.authorize(action, arn, resource_tags=getattr(entity, "tags", ()) or ())
+    if entity is None:
+        raise no_such_entity(kind.value, name)
+    return kind, entity.name, entity
+
+
+def _context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | tuple[str, ...]]:
+    context: dict[str, str | tuple[str, ...]] = {}
+    for entry in entries:
+        values = tuple(entry.get("ContextKeyValues") or ())
+        key_type = entry.get("ContextKeyType", "string")
+        context[entry["ContextKeyName"]] = values if key_type.endswith("List") else (values[0] if values else "")
+    return context
+
+
+def _page(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
+    start = 0
+    if params.get("Marker"):
+        try:
+            start = int(base64.urlsafe_b64decode(params["Marker"].encode()).decode())
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput("Invalid Marker.") from None
+    size = int(params.get("MaxItems", 100))
+    chunk = results[start : start + size]
+    out: dict[str, Any] = {"EvaluationResults": chunk, "IsTruncated": start + size < len(results)}
+    if out["IsTruncated"]:
+        out["Marker"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    return out
+
+
+def _simulate(
+    call: Call,
+    params: Mapping[str, Any],
+    identity: list[_Source],
+    boundary: list[_Source],
+    caller_arn: str,
+) -> dict[str, Any]:
+    identity_policies = [_parse(s, PolicyKind.IDENTITY) for s in identity]
+    boundary_policies = [_parse(s, PolicyKind.PERMISSIONS_BOUNDARY) for s in boundary]
+    resource_source = (
+        _Source("ResourcePolicy", "resource", params["ResourcePolicy"]) if params.get("ResourcePolicy") else None
+    )
+    resource_policy = _parse(resource_source, PolicyKind.RESOURCE) if resource_source else None
+    boundary_policy = boundary_policies[0] if boundary_policies else None
+    compiled = compile_policy_set(
+        PolicySet(identity=tuple(identity_policies), permissions_boundary=boundary_policy, resource=resource_policy)
+    )
+    context = _context(params.get("ContextEntries") or ())
+    results: list[dict[str, Any]] = []
+    for action in params["ActionNames"]:
+        for resource in params.get("ResourceArns") or ["*"]:
+            request_dict: dict[str, Any] = {
+                "principal": caller_arn,
+                "action": action,
+                "resource": resource,
+                "context": context,
+            }
+            if params.get("ResourceOwner"):
+                request_dict["resource_account"] = params["ResourceOwner"].split(":")[4]
+            try:
+                request = Request.from_dict(request_dict, now=call.now)
+            except PolicyError as error:
+                raise InvalidInput(str(error)) from None
+            decision = decide(request, compiled, explain=True)
+            matched = []
+            for statement in decision.matched:
+                if statement.policy_type == "identity":
+                    source, policy = identity[statement.policy_index], identity_policies[statement.policy_index]
+                elif statement.policy_type == "permissions_boundary" and boundary_policy is not None:
+                    source, policy = boundary[0], boundary_policy
+                elif statement.policy_type == "resource" and resource_source and resource_policy:
+                    source, policy = resource_source, resource_policy
+                else:
+                    continue
+                matched.append(_position(source, policy, statement.statement_index))
+            result: dict[str, Any] = {
+                "EvalActionName": action,
+                "EvalResourceName": resource,
+                "EvalDecision": decision.outcome.value,
+                "MatchedStatements": matched,
+                "MissingContextValues": list(decision.missing_context_values),
+            }
+            details = decision.details or {}
+            if boundary_policy is not None:
+                result["PermissionsBoundaryDecisionDetail"] = {
+                    "AllowedByPermissionsBoundary": details.get("permissions_boundary") == "allowed"
+                }
+            if resource_policy is not None:
+                result["EvalDecisionDetails"] = {
+                    "IAM Policy": details.get("identity") or "implicitDeny",
+                    "Resource Policy": details.get("resource") or "implicitDeny",
+                }
+            results.append(result)
+    return _page(results, params)
+
+
+def _input_sources(params: Mapping[str, Any], member: str, prefix: str) -> list[_Source]:
+    return [_Source(f"{prefix}{i + 1}", "IAM Policy", text) for i, text in enumerate(params.get(member) or ())]
+
+
+def simulate_principal_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    kind, name, entity = _principal_of(call, params["PolicySourceArn"], "iam:SimulatePrincipalPolicy")
+    identity = _identity_sources(call, kind, name) + _input_sources(params, "PolicyInputList", "PolicyInputList.")
+    boundary = _input_sources(params, "PermissionsBoundaryPolicyInputList", "PermissionsBoundaryPolicyInputList.")
+    boundary_arn = getattr(entity, "permissions_boundary_arn", None)
+    if not boundary and boundary_arn:
+        text = managed_policy_document(call.tx, call.account_id, boundary_arn)
+        if text is not None:
+            boundary = [_Source(boundary_arn.rsplit("/", 1)[-1], "IAM Policy", text)]
+    caller = params.get("CallerArn") or (entity.arn if kind is not PrincipalKind.GROUP else None)
+    if caller is None:
+        raise InvalidInput("Invalid input: CallerArn is required when PolicySourceArn is a group.")
+    return _simulate(call, params, identity, boundary, caller)
+
+
+def simulate_custom_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    call.authorize("iam:SimulateCustomPolicy", "*")
+    identity = _input_sources(params, "PolicyInputList", "PolicyInputList.")
+    boundary = _input_sources(params, "PermissionsBoundaryPolicyInputList", "PermissionsBoundaryPolicyInputList.")
+    # With no CallerArn the simulated caller is an IAM user of this account (not the root user,
+    # whom identity policies would not limit).
+    caller = params.get("CallerArn") or call.iam_arn("user", "/", "SimulatedUser")
+    return _simulate(call, params, identity, boundary, caller)
+
+
+def _context_keys(sources: Sequence[_Source]) -> list[str]:
+    seen: dict[str, str] = {}
+    for source in sources:
+        policy = _parse(source, PolicyKind.IDENTITY)
+        for statement in policy.statements:
+            for clause in statement.conditions:
+                seen.setdefault(clause.key.lower(), clause.key)
+    return list(seen.values())
+
+
+def get_context_keys_for_principal_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    arn = params["PolicySourceArn"]
+    kind, name, _ = _principal_of(call, arn, "iam:GetContextKeysForPrincipalPolicy")
+    sources = _identity_sources(call, kind, name) + _input_sources(params, "PolicyInputList", "")
+    return {"ContextKeyNames": _context_keys(sources)}
+
+
+def get_context_keys_for_custom_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    call.authorize("iam:GetContextKeysForCustomPolicy", "*")
+    return {"ContextKeyNames": _context_keys(_input_sources(params, "PolicyInputList", ""))}
+
+
+HANDLERS: dict[str, Handler] = {
+    "SimulatePrincipalPolicy": simulate_principal_policy,
+    "SimulateCustomPolicy": simulate_custom_policy,
+    "GetContextKeysForPrincipalPolicy": get_context_keys_for_principal_policy,
+    "GetContextKeysForCustomPolicy": get_context_keys_for_custom_policy,
+}

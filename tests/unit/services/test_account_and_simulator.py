@@ -1,0 +1,106 @@
+"""Account settings and the policy simulator through the harness.
+
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import Harness, make_harness
+from warden.errors import AccessDenied, EntityAlreadyExists, MalformedPolicyDocument, NoSuchEntity
+from warden.services import iam
+
+READ = json.dumps(
+    {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}},
+        {"Sid": "NoSecrets", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::reports/secret/*"}]},
+    indent=2,
+)
+
+
+@pytest.fixture
+def h(tmp_path: Path) -> Harness:
+    harness = make_harness(tmp_path, {"iam": iam.HANDLERS})
+    harness.call("CreateUser", {"UserName": "bob"})
+    harness.call("PutUserPolicy", {"UserName": "bob", "PolicyName": "reports", "PolicyDocument": READ})
+    return harness
+
+
+def test_account_alias_and_password_policy(h: Harness) -> None:
+    h.call("CreateAccountAlias", {"AccountAlias": "acme-prod"})
+    assert h.call("ListAccountAliases")["AccountAliases"] == ["acme-prod"]
+    with pytest.raises(NoSuchEntity, match="The Password Policy with domain name 111122223333 cannot be found."):
+        h.call("GetAccountPasswordPolicy")
+    h.call("UpdateAccountPasswordPolicy", {"MinimumPasswordLength": 14, "RequireSymbols": True, "MaxPasswordAge": 90})
+    policy = h.call("GetAccountPasswordPolicy")["PasswordPolicy"]
+    assert (policy["MinimumPasswordLength"], policy["RequireSymbols"], policy["ExpirePasswords"]) == (14, True, True)
+    h.call("DeleteAccountPasswordPolicy")
+    h.call("DeleteAccountAlias", {"AccountAlias": "acme-prod"})
+    assert h.call("ListAccountAliases")["AccountAliases"] == []
+
+
+def test_account_alias_is_unique_across_accounts(h: Harness) -> None:
+    from warden.model import Account
+
+    with h.store.transaction() as tx:
+        tx.create_account(Account(account_id="222233334444", create_date=h.now))
+        tx.set_account_alias("222233334444", "taken")
+    with pytest.raises(EntityAlreadyExists):
+        h.call("CreateAccountAlias", {"AccountAlias": "taken"})
+
+
+def test_account_summary_counts(h: Harness) -> None:
+    h.call("CreateGroup", {"GroupName": "g"})
+    summary = h.call("GetAccountSummary")["SummaryMap"]
+    assert (summary["Users"], summary["Groups"], summary["Roles"], summary["UsersQuota"]) == (1, 1, 0, 5000)
+
+
+def test_simulate_principal_policy_explains_with_positions(h: Harness) -> None:
+    result = h.call("SimulatePrincipalPolicy", {
+        "PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": ["arn:aws:s3:::reports/q3.csv", "arn:aws:s3:::reports/secret/x"],
+        "ContextEntries": [{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["203.0.113.9"],
+                            "ContextKeyType": "ip"}],
+    })["EvaluationResults"]
+    allowed, denied = result
+    assert allowed["EvalDecision"] == "allowed" and denied["EvalDecision"] == "explicitDeny"
+    (statement,) = allowed["MatchedStatements"]
+    assert statement["SourcePolicyId"] == "reports" and statement["SourcePolicyType"] == "user"
+    assert statement["StartPosition"] == {"Line": 4, "Column": 5}
+    assert statement["EndPosition"]["Line"] > 4
+
+
+def test_simulation_reports_missing_context_values(h: Harness) -> None:
+    result = h.call("SimulatePrincipalPolicy", {
+        "PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+        "ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::reports/q3.csv"],
+    })["EvaluationResults"][0]
+    assert result["EvalDecision"] == "implicitDeny"
+    assert result["MissingContextValues"] == ["aws:SourceIp"]
+
+
+def test_simulate_custom_policy_and_context_keys(h: Harness) -> None:
+    result = h.call("SimulateCustomPolicy", {"PolicyInputList": [READ], "ActionNames": ["s3:PutObject", "s3:GetObject"],
+                                             "ResourceArns": ["arn:aws:s3:::reports/secret/a"]})
+    assert [r["EvalDecision"] for r in result["EvaluationResults"]] == ["explicitDeny", "explicitDeny"]
+    assert h.call("GetContextKeysForCustomPolicy", {"PolicyInputList": [READ]})["ContextKeyNames"] == ["aws:SourceIp"]
+    keys = h.call("GetContextKeysForPrincipalPolicy", {"PolicySourceArn": "arn:aws:iam::111122223333:user/bob"})
+    assert keys["ContextKeyNames"] == ["aws:SourceIp"]
+    with pytest.raises(MalformedPolicyDocument):
+        h.call("SimulateCustomPolicy", {"PolicyInputList": ['{"Statement": 1}'], "ActionNames": ["s3:GetObject"]})
+
+
+def test_simulation_is_authorized(h: Harness) -> None:
+    with pytest.raises(AccessDenied, match="iam:SimulatePrincipalPolicy on resource: arn:aws:iam::111122223333:user/bob"):
+        h.call("SimulatePrincipalPolicy", {"PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+                                           "ActionNames": ["s3:GetObject"]}, caller=h.user_caller("bob"))
+    with pytest.raises(AccessDenied):
+        h.call("GetAccountSummary", caller=h.user_caller("bob"))
