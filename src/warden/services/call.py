@@ -65,6 +65,9 @@ class Services(Protocol):
     @property
     def mock(self) -> bool: ...
 
+    @property
+    def credential_reports(self) -> dict[str, tuple[datetime, bytes]]: ...
+
 
 @dataclass(slots=True)
 class Call:

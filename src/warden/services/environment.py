@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import SecretBox
@@ -20,3 +21,5 @@ class ServiceEnvironment:
     secrets: SecretBox
     passwords: PasswordHasher
     mock: bool = False
+    # Credential reports by account: (generated at, CSV). Node-local, as reports are short-lived.
+    credential_reports: dict[str, tuple[datetime, bytes]] = field(default_factory=dict)

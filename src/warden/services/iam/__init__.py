@@ -9,6 +9,7 @@ from warden.services.dispatch import Handler
 from warden.services.iam import (
     access_keys,
     account_settings,
+    credential_reports,
     groups,
     instance_profiles,
     login_profiles,
@@ -38,6 +39,7 @@ _MODULES = (
     policies_attach,
     account_settings,
     simulator,
+    credential_reports,
 )
 
 
