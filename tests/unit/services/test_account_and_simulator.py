@@ -104,3 +104,24 @@ def test_simulation_is_authorized(h: Harness) -> None:
                                            "ActionNames": ["s3:GetObject"]}, caller=h.user_caller("bob"))
     with pytest.raises(AccessDenied):
         h.call("GetAccountSummary", caller=h.user_caller("bob"))
+
+
+def test_account_authorization_details_pages_through_everything(h: Harness) -> None:
+    """https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html"""
+    from urllib.parse import unquote
+
+    from warden.services.iam.policies_aws import install_aws_managed_policies
+
+    with h.store.transaction() as tx:
+        install_aws_managed_policies(tx, h.env.ids, h.now)
+    h.call("CreateGroup", {"GroupName": "g"})
+    h.call("AddUserToGroup", {"GroupName": "g", "UserName": "bob"})
+    details = h.call("GetAccountAuthorizationDetails", {"Filter": ["User", "Group", "LocalManagedPolicy"]})
+    (bob,) = details["UserDetailList"]
+    assert bob["GroupList"] == ["g"] and unquote(bob["UserPolicyList"][0]["PolicyDocument"]) == READ
+    assert [g["GroupName"] for g in details["GroupDetailList"]] == ["g"]
+    assert details["Policies"] == [] and not details["IsTruncated"]
+    first = h.call("GetAccountAuthorizationDetails", {"Filter": ["AWSManagedPolicy"], "MaxItems": 2})
+    assert len(first["Policies"]) == 2 and first["IsTruncated"]
+    rest = h.call("GetAccountAuthorizationDetails", {"Filter": ["AWSManagedPolicy"], "Marker": first["Marker"]})
+    assert len(first["Policies"]) + len(rest["Policies"]) == 6

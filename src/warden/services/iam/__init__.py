@@ -9,6 +9,7 @@ from warden.services.dispatch import Handler
 from warden.services.iam import (
     access_keys,
     account_settings,
+    authorization_report,
     credential_reports,
     groups,
     instance_profiles,
@@ -40,6 +41,7 @@ _MODULES = (
     account_settings,
     simulator,
     credential_reports,
+    authorization_report,
 )
 
 
