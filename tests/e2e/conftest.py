@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
 from live_server import LiveServer, start_server  # type: ignore[import-not-found]
 
 

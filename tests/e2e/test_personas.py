@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from live_server import MASTER_KEY, LiveServer
 from typer.testing import CliRunner
 
-from live_server import MASTER_KEY, LiveServer
 from warden.cli.main import app
 
 

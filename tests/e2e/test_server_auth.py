@@ -14,7 +14,6 @@ import httpx
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-
 from live_server import LiveServer
 
 BODY = "Action=GetCallerIdentity&Version=2011-06-15"

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
 from live_server import LiveServer
 
 ALLOW_LIST_USERS = {
@@ -114,7 +113,7 @@ def test_access_log_never_holds_secrets(server: LiveServer, new_user: Any, caplo
     lines = [r.getMessage() for r in caplog.records if r.name == "warden.access"]
     assert any('"action":"CreateAccessKey"' in line for line in lines)
     assert all(secret not in line for line in lines)
-    created_secrets = [k for k in (getattr(iam, "_request_signer")._credentials.secret_key,)]
+    created_secrets = [k for k in (iam._request_signer._credentials.secret_key,)]
     assert all(s not in line for s in created_secrets for line in lines)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import boto3
 import httpx
-
 from live_server import REGION, start_server
 
 

@@ -5,7 +5,6 @@ policies: it answers or raises an AWS error (never another exception), and it al
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
