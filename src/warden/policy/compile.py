@@ -223,7 +223,7 @@ class Bucket:
     always visited.
     """
 
-    __slots__ = ("always", "literal", "screened")
+    __slots__ = ("always", "literal", "memo", "screened")
 
     def __init__(self, entries: list[Entry]) -> None:
         literal: dict[str, list[Entry]] = {}
@@ -241,18 +241,29 @@ class Bucket:
         self.literal = {k: tuple(v) for k, v in literal.items()}
         self.screened = tuple(screened)
         self.always = tuple(always)
+        # resource -> selection; the bucket is immutable, so a selection never goes stale.
+        self.memo: dict[str, tuple[Entry, ...]] = {}
 
-    def select(self, resource: str) -> list[Entry] | tuple[Entry, ...]:
+    def select(self, resource: str) -> tuple[Entry, ...]:
         """Entries whose Resource element may match `resource` (a superset of the true matches)."""
         if not self.screened:
             hits = self.literal.get(resource)
             if hits is None:
                 return self.always
             return self.always + hits if self.always else hits
-        found = list(self.always)
-        found.extend(self.literal.get(resource, ()))
-        found.extend(entry for prefixes, entry in self.screened if resource.startswith(prefixes))
+        found = self.memo.get(resource)
+        if found is None:
+            selected = list(self.always)
+            selected.extend(self.literal.get(resource, ()))
+            selected.extend(entry for prefixes, entry in self.screened if resource.startswith(prefixes))
+            found = tuple(selected)
+            if len(self.memo) >= _SELECT_MEMO_SIZE:
+                self.memo.clear()  # bounded: a flood of distinct resources cannot grow it
+            self.memo[resource] = found
         return found
+
+
+_SELECT_MEMO_SIZE = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,12 +274,20 @@ class Candidates:
     denies: Bucket
     allows: tuple[Bucket, ...]  # indexed by group
 
-    def select_all(self, resource: str) -> list[Entry]:
-        """Every entry that may match `resource`, in evaluation order."""
-        found = list(self.denies.select(resource))
-        for bucket in self.allows:
-            found.extend(bucket.select(resource))
-        found.sort(key=_order)
+    memo: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def select_all(self, resource: str) -> tuple[Entry, ...]:
+        """Every entry that may match `resource`, in evaluation order (memoised per resource)."""
+        found = self.memo.get(resource)
+        if found is None:
+            selected = list(self.denies.select(resource))
+            for bucket in self.allows:
+                selected.extend(bucket.select(resource))
+            selected.sort(key=_order)
+            found = tuple(selected)
+            if len(self.memo) >= _SELECT_MEMO_SIZE:
+                self.memo.clear()
+            self.memo[resource] = found
         return found
 
 
