@@ -156,9 +156,9 @@ def main(argv: list[str]) -> int:
         batch = requests(rng, 2000 if quick else 20000)
         for request in batch[:2000]:  # warm the per-action memo and caches
             decide(request, compiled, explain=False)
-        engine = measure(lambda r: decide(r, compiled, explain=False), batch)
+        engine = measure(lambda r, c=compiled: decide(r, c, explain=False), batch)
         ref_count = {10: 2000, 1000: 200, 10000: 20}[size] // (4 if quick else 1)
-        reference = measure(lambda r: decide_reference(r, ps), batch[:ref_count])
+        reference = measure(lambda r, p=ps: decide_reference(r, p), batch[:ref_count])
         want_rate, want_p99 = TARGETS[size]
         met = engine.per_second >= want_rate and engine.p99_us <= want_p99
         all_met = all_met and met
@@ -167,7 +167,7 @@ def main(argv: list[str]) -> int:
             f"{reference.per_second:>9,.0f} {reference.p99_us:>11.1f} {engine.per_second / reference.per_second:>8.0f}x"
             f"  {'met' if met else 'NOT met'} (>= {want_rate:,}/s, p99 <= {want_p99:g} µs)"
         )
-        explained = measure(lambda r: decide(r, compiled, explain=True), batch[:5000])
+        explained = measure(lambda r, c=compiled: decide(r, c, explain=True), batch[:5000])
         print(f"{'':>10} explain=True: {explained.per_second:,.0f}/s, p99 {explained.p99_us:.1f} µs")
     print("all targets met" if all_met else "targets NOT all met")
     return 0

@@ -256,13 +256,14 @@ def decide(request: Request, policies: CompiledPolicySet, *, explain: bool = Tru
         if not _group_on(group, scps_on, rcps_on, policies):
             continue
         compiled = entry.compiled
-        if compiled.reads:
-            if compiled.resource.matches(request.resource, ctx) or (
-                compiled.resource.keys and not compiled.resource.keys.issubset(ctx.keys())
-            ):
-                for lower, written in compiled.reads:
-                    if lower not in ctx:
-                        missing.setdefault(lower, written)
+        resource_relevant = compiled.reads and (
+            compiled.resource.matches(request.resource, ctx)
+            or (compiled.resource.keys and not compiled.resource.keys.issubset(ctx.keys()))
+        )
+        if resource_relevant:
+            for lower, written in compiled.reads:
+                if lower not in ctx:
+                    missing.setdefault(lower, written)
         grant = statement_applies(entry, request, has_boundary)
         if not grant:
             continue

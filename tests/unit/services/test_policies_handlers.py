@@ -94,7 +94,8 @@ def test_managed_policy_versions_and_default_version_decides(h: Harness) -> None
         h.call("DeletePolicyVersion", {"PolicyArn": arn, "VersionId": "v2"})
     got = h.call("GetPolicyVersion", {"PolicyArn": arn, "VersionId": "v2"})["PolicyVersion"]
     assert unquote(got["Document"]) == _doc("iam:ListUsers") and got["IsDefaultVersion"]
-    assert [v["VersionId"] for v in h.call("ListPolicyVersions", {"PolicyArn": arn})["Versions"]][0] == "v5"
+    versions = h.call("ListPolicyVersions", {"PolicyArn": arn})["Versions"]
+    assert versions[0]["VersionId"] == "v5" and len(versions) == 5
     with pytest.raises(DeleteConflict, match="attached to entities"):
         h.call("DeletePolicy", {"PolicyArn": arn})
     entities = h.call("ListEntitiesForPolicy", {"PolicyArn": arn})
