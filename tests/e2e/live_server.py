@@ -63,11 +63,19 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.runtime.close()
 
 
-def start_server(data_dir: Path, *, mock: bool = False, port: int | None = None) -> LiveServer:
+def start_server(
+    data_dir: Path, *, mock: bool = False, port: int | None = None, database_url: str | None = None
+) -> LiveServer:
     settings = Settings(
-        port=port or free_port(), data_dir=data_dir, mock=mock, master_key_b64=MASTER_KEY, region=REGION
+        port=port or free_port(),
+        data_dir=data_dir,
+        mock=mock,
+        master_key_b64=MASTER_KEY,
+        region=REGION,
+        database_url=database_url,
     )
     runtime = Runtime.build(settings)
     warm_up()

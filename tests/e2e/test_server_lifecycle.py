@@ -22,7 +22,6 @@ def test_restart_keeps_data_and_keys(tmp_path: Path) -> None:
         credentials_before = (tmp_path / "credentials").read_text()
     finally:
         first.stop()
-        first.runtime.store.close()
     second = start_server(tmp_path)
     try:
         assert (tmp_path / "credentials").read_text() == credentials_before

@@ -40,7 +40,7 @@ def create(
         _console.print(f"[red]Account {account_id} already exists.[/red]")
         raise typer.Exit(1) from None
     finally:
-        runtime.store.close()
+        runtime.close()
     assert created is not None
     credentials, _ = bootstrap.write_credentials_files(
         settings.data_dir, created, profile=created.account_id, endpoint_url=endpoint_url, region=settings.region

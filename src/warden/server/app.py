@@ -88,6 +88,6 @@ class WardenApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.runtime.store.close()
+                self.runtime.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

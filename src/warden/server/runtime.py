@@ -13,6 +13,7 @@ from warden.auth.signing_keys import SigningKeyCache
 from warden.clock import Clock, SystemClock
 from warden.config import DEFAULT_MOCK_ACCOUNT_ID, Settings
 from warden.ids import IdGenerator
+from warden.server.change_listener import PostgresChangeListener, is_postgres_url
 from warden.services import bootstrap
 from warden.services.authorize import Authorizer
 from warden.services.change_feed import ChangeFeed
@@ -47,6 +48,7 @@ class Runtime:
     signing_keys: SigningKeyCache
     clock: Clock
     key_usage: KeyUsageRecorder
+    listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
     @classmethod
@@ -66,7 +68,12 @@ class Runtime:
             passwords=PasswordHasher(),
             mock=settings.mock,
         )
+        listener = None
+        if is_postgres_url(settings.effective_database_url):
+            listener = PostgresChangeListener(settings.effective_database_url, feed)
+            listener.start()
         return cls(
+            listener=listener,
             settings=settings,
             store=store,
             env=env,
@@ -104,6 +111,11 @@ class Runtime:
             )
         except AlreadyExists:
             pass  # another request created it first
+
+    def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+        self.store.close()
 
     def reset(self) -> None:
         """Wipe all state (mock mode's `POST /moto-api/reset`)."""
