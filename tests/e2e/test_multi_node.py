@@ -14,10 +14,9 @@ from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
+from live_server import start_server
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
-
-from live_server import start_server
 
 PG_URL = os.environ.get("WARDEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
