@@ -173,7 +173,7 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as data:
-        warden_port, bare_port = _free_port(), _free_port()
+        warden_port, bare_port, sig_port = _free_port(), _free_port(), _free_port()
         warden = _start(
             [str(bin_dir / "warden"), "serve", "--port", str(warden_port), "--data", data, "--log-level", "warning"],
             warden_port,
@@ -185,11 +185,17 @@ def main() -> None:
             bare_port,
             env,
         )
+        credentials = configparser.ConfigParser()
+        credentials.read(Path(data) / "credentials")
+        key = credentials["default"]["aws_access_key_id"]
+        secret = credentials["default"]["aws_secret_access_key"]
+        sig_only = _start(
+            [str(bin_dir / "uvicorn"), "bench.sigv4_app:app", "--port", str(sig_port), "--log-level", "warning",
+             "--no-access-log"],
+            sig_port,
+            {**env, "BENCH_SECRET_ACCESS_KEY": secret},
+        )
         try:
-            credentials = configparser.ConfigParser()
-            credentials.read(Path(data) / "credentials")
-            key = credentials["default"]["aws_access_key_id"]
-            secret = credentials["default"]["aws_secret_access_key"]
             iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{warden_port}", region_name="us-east-1",
                                aws_access_key_id=key, aws_secret_access_key=secret)
             iam.create_user(UserName="bench")
@@ -205,19 +211,19 @@ def main() -> None:
             print(f"load generator: {'wrk' if use_wrk else 'Python asyncio'}, {args.connections} connections")
             rows = [
                 ("bare ASGI app", run(bare_port, identity, "sts")),
+                ("bare app + SigV4 check only", run(sig_port, identity, "sts")),
                 ("warden sts:GetCallerIdentity", run(warden_port, identity, "sts")),
                 ("warden iam:GetUser", run(warden_port, get_user, "iam")),
             ]
         finally:
-            warden.terminate()
-            bare.terminate()
-            warden.wait()
-            bare.wait()
+            for process in (warden, bare, sig_only):
+                process.terminate()
+                process.wait()
     baseline = rows[0][1][0]
     print(f"{'target':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
     for name, (rate, p50, p99, errors) in rows:
         print(f"{name:32} {rate:9,.0f} {p50:8.2f} {p99:8.2f} {errors:7d} {rate / baseline:8.0%}")
-    ratio = rows[1][1][0] / baseline
+    ratio = rows[2][1][0] / baseline
     verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
     print(f"GetCallerIdentity at {ratio:.0%} of the bare app (target >= {TARGET_RATIO:.0%}): {verdict}")
 
