@@ -19,7 +19,6 @@ from warden.auth import HttpRequest, SignatureInfo, parse_signature, verify_sign
 from warden.config import DEFAULT_MOCK_ACCOUNT_ID
 from warden.errors import (
     AwsError,
-    InvalidClientTokenId,
     MissingAuthenticationToken,
     NotImplementedOperation,
 )
@@ -37,6 +36,7 @@ from warden.server.runtime import Runtime, partition_for_region
 from warden.services import iam, sts
 from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
+from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
 
 __all__ = ["Pipeline", "Response", "warm_up"]
@@ -180,15 +180,13 @@ class Pipeline:
         if info is None:
             await self._ensure_mock_account()
             return _mock_caller(region)
-        resolved = runtime.credentials.cached(info.access_key_id)
-        if resolved is None:
-            try:
-                resolved = await anyio.to_thread.run_sync(runtime.credentials.resolve, info.access_key_id)
-            except InvalidClientTokenId:
-                if self._mock:
-                    await self._ensure_mock_account()
-                    return _mock_caller(region)
-                raise
+        try:
+            resolved = await self._resolve(info)
+        except AwsError:
+            if self._mock:
+                await self._ensure_mock_account()
+                return _mock_caller(region)
+            raise
         now = runtime.now()
         if not self._mock:
             verify_signature(request, info, resolved.secret, now, cache=runtime.signing_keys)
@@ -199,6 +197,17 @@ class Pipeline:
                 runtime.key_usage.record, info.access_key_id, info.service, region, now
             )
         return resolved.caller
+
+    async def _resolve(self, info: SignatureInfo) -> ResolvedKey:
+        """The key's secret and caller: from the sealed token for ASIA keys, from the cache or
+        the store (off the event loop) for long-term keys."""
+        credentials = self._runtime.credentials
+        if info.access_key_id.startswith("ASIA"):
+            return credentials.resolve_temporary(info.access_key_id, info.security_token, self._runtime.now())
+        cached = credentials.cached(info.access_key_id)
+        if cached is not None:
+            return cached
+        return await anyio.to_thread.run_sync(credentials.resolve, info.access_key_id)
 
     async def _ensure_mock_account(self) -> None:
         await anyio.to_thread.run_sync(self._runtime.ensure_mock_account)

@@ -10,6 +10,7 @@ from datetime import datetime
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.signing_keys import SigningKeyCache
+from warden.auth.token_keys import token_keyring_for
 from warden.clock import Clock, SystemClock
 from warden.config import DEFAULT_MOCK_ACCOUNT_ID, Settings
 from warden.ids import IdGenerator
@@ -57,7 +58,8 @@ class Runtime:
         env_vars = dict(os.environ)
         if settings.master_key_b64:
             env_vars["WARDEN_MASTER_KEY"] = settings.master_key_b64
-        secrets = SecretBox(MasterKey.load(settings.data_dir, env_vars))
+        master = MasterKey.load(settings.data_dir, env_vars)
+        secrets = SecretBox(master)
         store = open_store(settings.effective_database_url)
         feed = ChangeFeed()
         env = ServiceEnvironment(
@@ -67,6 +69,7 @@ class Runtime:
             secrets=secrets,
             passwords=PasswordHasher(),
             mock=settings.mock,
+            tokens=token_keyring_for(master),
         )
         listener = None
         if is_postgres_url(settings.effective_database_url):
@@ -78,7 +81,7 @@ class Runtime:
             store=store,
             env=env,
             feed=feed,
-            credentials=CredentialResolver(store, secrets, feed, settings.partition),
+            credentials=CredentialResolver(store, secrets, feed, settings.partition, env.tokens),
             signing_keys=SigningKeyCache(),
             clock=clock or SystemClock(),
             key_usage=KeyUsageRecorder(store),

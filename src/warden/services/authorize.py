@@ -25,6 +25,7 @@ from warden.policy import (
     parse_policy,
 )
 from warden.policy.ast import Policy
+from warden.policy.request import TRUST_ACTIONS
 from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.change_feed import ChangeFeed
@@ -48,7 +49,7 @@ def _parse(document: str, kind: PolicyKind) -> Policy:
 
 
 def policy_set_for(
-    caller: Caller, documents: PolicyDocuments | None, resource_policy: str | None
+    caller: Caller, documents: PolicyDocuments | None, resource_policy: str | None, *, trust: bool = False
 ) -> PolicySet:
     """The engine's view of everything that governs `caller` for one request."""
     identity: tuple[Policy, ...] = ()
@@ -62,7 +63,8 @@ def policy_set_for(
         # Several session policies (inline Policy plus PolicyArns) intersect as one: AWS combines
         # them into the session; the engine takes one document, so statements are merged.
         session = _parse(_merge_session_policies(caller.session_policies), PolicyKind.SESSION)
-    resource = _parse(resource_policy, PolicyKind.RESOURCE) if resource_policy else None
+    resource_kind = PolicyKind.TRUST if trust else PolicyKind.RESOURCE
+    resource = _parse(resource_policy, resource_kind) if resource_policy else None
     return PolicySet(
         identity=identity, permissions_boundary=boundary, session=session, resource=resource
     )
@@ -140,19 +142,18 @@ class Authorizer:
                 self._documents.popitem(last=False)
         return documents
 
-    def compiled_for(self, call: Call, resource_policy: str | None) -> CompiledPolicySet:
+    def compiled_for(
+        self, call: Call, resource_policy: str | None, *, trust: bool = False
+    ) -> CompiledPolicySet:
+        """`trust` reads `resource_policy` as a role's trust policy (sts:AssumeRole and kin)."""
         documents = self._documents_for(call)
-        key = (
-            documents,
-            call.caller.session_policies,
-            resource_policy,
-        )
+        key = (documents, call.caller.session_policies, resource_policy, trust)
         with self._lock:
             found = self._compiled.get(key)
             if found is not None:
                 self._compiled.move_to_end(key)
                 return found
-        compiled = compile_policy_set(policy_set_for(call.caller, documents, resource_policy))
+        compiled = compile_policy_set(policy_set_for(call.caller, documents, resource_policy, trust=trust))
         with self._lock:
             self._compiled[key] = compiled
             if len(self._compiled) > _CACHE_SIZE:
@@ -168,6 +169,7 @@ class Authorizer:
         resource_policy: str | None,
         *,
         explain: bool = False,
+        resource_account: str | None = None,
     ) -> Decision:
         merged = caller_context(call)
         merged.update(context)
@@ -176,11 +178,12 @@ class Authorizer:
                 "principal": call.caller.arn,
                 "action": action,
                 "resource": resource,
-                "resource_account": call.account_id,
+                "resource_account": resource_account or call.account_id,
                 "context": merged,
             }
         )
-        return decide(request, self.compiled_for(call, resource_policy), explain=explain)
+        trust = action.lower() in TRUST_ACTIONS
+        return decide(request, self.compiled_for(call, resource_policy, trust=trust), explain=explain)
 
     def authorize(
         self,
@@ -189,13 +192,18 @@ class Authorizer:
         resource: str,
         context: Mapping[str, str | tuple[str, ...]],
         resource_policy: str | None,
+        resource_account: str | None = None,
     ) -> None:
         if call.services.mock:
             return
-        decision = self.decide(call, action, resource, context, resource_policy)
+        decision = self.decide(
+            call, action, resource, context, resource_policy, resource_account=resource_account
+        )
         if decision.allowed:
             return
-        explained = self.decide(call, action, resource, context, resource_policy, explain=True)
+        explained = self.decide(
+            call, action, resource, context, resource_policy, explain=True, resource_account=resource_account
+        )
         raise AccessDenied(
             denial_message(
                 call.caller.arn, action, resource, explained.outcome.value, explained.details or {}

@@ -41,6 +41,7 @@ class CallAuthorizer(Protocol):
         resource: str,
         context: Mapping[str, str | tuple[str, ...]],
         resource_policy: str | None,
+        resource_account: str | None = None,
     ) -> None: ...
 
 
@@ -64,6 +65,9 @@ class Services(Protocol):
 
     @property
     def mock(self) -> bool: ...
+
+    @property
+    def tokens(self) -> Any: ...
 
     @property
     def credential_reports(self) -> dict[str, tuple[datetime, bytes]]: ...
@@ -101,12 +105,16 @@ class Call:
         context: Mapping[str, str | tuple[str, ...]] | None = None,
         resource_tags: tuple[Tag, ...] = (),
         resource_policy: str | None = None,
+        resource_account: str | None = None,
     ) -> None:
-        """Ask the engine; raises AccessDenied. `resource_tags` become `aws:ResourceTag/*`."""
+        """Ask the engine; raises AccessDenied. `resource_tags` become `aws:ResourceTag/*`;
+        `resource_account` (default: the caller's) makes a request cross-account."""
         merged: dict[str, str | tuple[str, ...]] = dict(context or {})
         for tag in resource_tags:
             merged.setdefault(f"aws:ResourceTag/{tag.key}", tag.value)
-        self.services.authorizer.authorize(self, action, resource, merged, resource_policy)
+        self.services.authorizer.authorize(
+            self, action, resource, merged, resource_policy, resource_account
+        )
         self.authorized_action = action
 
     def no_authorization_required(self, action: str) -> None:

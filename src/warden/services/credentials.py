@@ -9,13 +9,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from warden.auth.messages import INVALID_CLIENT_TOKEN_ID_MESSAGE
 from warden.auth.secretbox import SecretBox
+from warden.auth.tokens import TokenKeyring
 from warden.errors import InvalidClientTokenId
 from warden.model import AccessKeyStatus
 from warden.services.caller import Caller, CallerKind
 from warden.services.change_feed import ChangeFeed
+from warden.services.sessions import caller_from_token
 from warden.store import Store
 
 __all__ = ["CredentialResolver", "ResolvedKey"]
@@ -32,7 +35,10 @@ class ResolvedKey:
 
 
 class CredentialResolver:
-    def __init__(self, store: Store, secrets: SecretBox, feed: ChangeFeed, partition: str) -> None:
+    def __init__(
+        self, store: Store, secrets: SecretBox, feed: ChangeFeed, partition: str, tokens: TokenKeyring
+    ) -> None:
+        self._tokens = tokens
         self._store = store
         self._secrets = secrets
         self._feed = feed
@@ -61,9 +67,13 @@ class CredentialResolver:
                 self._cache.popitem(last=False)
         return resolved
 
+    def resolve_temporary(self, access_key_id: str, token: str | None, now: datetime) -> ResolvedKey:
+        """An ASIA key: everything is in its sealed session token; no store lookup."""
+        secret, caller = caller_from_token(access_key_id, token, self._tokens, now)
+        return ResolvedKey(secret=secret, caller=caller)
+
     def _load(self, access_key_id: str) -> ResolvedKey:
         if not access_key_id.startswith("AKIA"):
-            # Temporary (ASIA) credentials arrive with the STS issue.
             raise InvalidClientTokenId(INVALID_CLIENT_TOKEN_ID_MESSAGE)
         with self._store.transaction(readonly=True) as tx:
             key = tx.get_access_key(access_key_id)

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from warden.auth.passwords import PasswordHasher
-from warden.auth.secretbox import SecretBox
+from warden.auth.secretbox import MasterKey, SecretBox
+from warden.auth.token_keys import token_keyring_for
+from warden.auth.tokens import TokenKeyring
 from warden.ids import IdGenerator
 from warden.services.authorize import Authorizer
 
@@ -21,5 +23,7 @@ class ServiceEnvironment:
     secrets: SecretBox
     passwords: PasswordHasher
     mock: bool = False
+    # Seals and opens STS session tokens; derived from the master key in a server.
+    tokens: TokenKeyring = field(default_factory=lambda: token_keyring_for(MasterKey.generate()))
     # Credential reports by account: (generated at, CSV). Node-local, as reports are short-lived.
     credential_reports: dict[str, tuple[datetime, bytes]] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""AWS STS (2011-06-15). This module: GetCallerIdentity; the rest of STS comes with the STS issue.
+"""AWS STS (2011-06-15): GetCallerIdentity and AssumeRole; the rest of STS comes with the STS issue.
 
 https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 """
@@ -10,6 +10,7 @@ from typing import Any
 
 from warden.services.call import Call
 from warden.services.dispatch import Handler
+from warden.services.sts_assume_role import assume_role
 
 __all__ = ["HANDLERS"]
 
@@ -25,4 +26,4 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> Mapping[str, Any]
     }
 
 
-HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity}
+HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity, "AssumeRole": assume_role}
