@@ -26,7 +26,13 @@ MAX_VERSIONS = 5
 
 
 def no_such_policy(arn: str) -> NoSuchEntity:
+    """Attach*/Put*PermissionsBoundary's wording for a policy that is not there."""
     return NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+
+
+def policy_not_found(arn: str) -> NoSuchEntity:
+    """GetPolicy, DeletePolicy and the version operations' wording."""
+    return NoSuchEntity(f"Policy {arn} was not found.")
 
 
 def policy_to_wire(policy: ManagedPolicy, *, with_tags: bool = False) -> dict[str, Any]:
@@ -65,7 +71,7 @@ def authorized_policy(call: Call, action: str, arn: str, *, changes: bool = Fals
     policy = call.tx.get_policy(call.account_id, arn)
     call.authorize(action, arn, resource_tags=policy.tags if policy else ())
     if policy is None:
-        raise no_such_policy(arn)
+        raise policy_not_found(arn)
     if changes and policy.aws_managed:
         raise AccessDenied(
             f"User: {call.caller.arn} is not authorized to perform: {action} on resource: policy {arn}"
@@ -148,7 +154,7 @@ def delete_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
             _DELETE_CONFLICTS.get(conflict.dependent, "Cannot delete a policy attached to entities.")
         ) from None
     except NotFound:
-        raise no_such_policy(policy.arn) from None
+        raise policy_not_found(policy.arn) from None
     return {}
 
 
