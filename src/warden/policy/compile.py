@@ -17,12 +17,15 @@ from functools import lru_cache
 
 from . import arn, conditions, variables, wildcard
 from .ast import Effect, Policy, PolicyKind, PrincipalSpec, Statement
+from .matched import MatchedStatement
+from .resource_index import SELECT_MEMO_SIZE, Bucket
 
 __all__ = [
     "GROUP_BOUNDARY",
     "GROUP_IDENTITY",
     "GROUP_RESOURCE",
     "GROUP_SESSION",
+    "SELECT_MEMO_SIZE",
     "Bucket",
     "Candidates",
     "CompiledPolicy",
@@ -53,12 +56,12 @@ _MEMO_SIZE = 8192
 class ResourceMatcher:
     """The `Resource` / `NotResource` element, split by how each value must be matched."""
 
-    __slots__ = ("keys", "literals", "negated", "patterns", "prefixes", "templates")
+    __slots__ = ("keys", "literals", "negated", "pattern_values", "patterns", "templates")
 
     def __init__(self, values: tuple[str, ...], *, negated: bool, variables_enabled: bool) -> None:
         literals: set[str] = set()
-        prefixes: list[str] = []
         patterns: list[Callable[[str], bool]] = []
+        pattern_values: list[str] = []
         templates: list[arn.ArnTemplateMatcher] = []
         keys: set[str] = set()
         for value in values:
@@ -68,18 +71,15 @@ class ResourceMatcher:
                 keys.update(template.keys)
             elif "*" in value or "?" in value:
                 patterns.append(arn.compile_resource_pattern(value))
-                prefixes.append(re.split(r"[*?]", value, maxsplit=1)[0])
+                pattern_values.append(value)
             else:
                 literals.add(value)
         self.literals = frozenset(literals)
         self.patterns = tuple(patterns)
+        self.pattern_values = tuple(pattern_values)  # the source of each of `patterns`
         self.templates = tuple(templates)
         self.negated = negated
         self.keys = frozenset(keys)
-        # Every resource this element can match starts with one of these (None: no such promise).
-        self.prefixes: tuple[str, ...] | None = (
-            None if negated or templates or "" in prefixes else tuple(prefixes)
-        )
 
     def any_value_matches(self, resource: str, ctx: Context) -> bool:
         """Whether some value of the element matches (before applying `negated`)."""
@@ -212,58 +212,35 @@ class Entry:
     level: int | None
     group: int
     compiled: CompiledStatement
+    # Derived once here so the decision loop reads plain slots.
+    deny: bool
+    dynamic: bool  # the Resource element reads the context: selections include it unchecked
+    plain: bool  # applies whenever its action and resource match (no Principal, no Condition)
+    located: MatchedStatement
 
 
-class Bucket:
-    """Statements indexed by what their Resource element can match, so most are never visited.
-
-    Literal-only statements are found by dictionary lookup; wildcard statements
-    are screened by the literal text before their first wildcard (one C-level
-    `startswith`); the rest (NotResource, variables, leading wildcards) are
-    always visited.
-    """
-
-    __slots__ = ("always", "literal", "memo", "screened")
-
-    def __init__(self, entries: list[Entry]) -> None:
-        literal: dict[str, list[Entry]] = {}
-        screened: list[tuple[tuple[str, ...], Entry]] = []
-        always: list[Entry] = []
-        for entry in entries:
-            matcher = entry.compiled.resource
-            if matcher.prefixes is None:
-                always.append(entry)
-            elif not matcher.patterns:
-                for value in matcher.literals:
-                    literal.setdefault(value, []).append(entry)
-            else:
-                screened.append((matcher.prefixes + tuple(matcher.literals), entry))
-        self.literal = {k: tuple(v) for k, v in literal.items()}
-        self.screened = tuple(screened)
-        self.always = tuple(always)
-        # resource -> selection; the bucket is immutable, so a selection never goes stale.
-        self.memo: dict[str, tuple[Entry, ...]] = {}
-
-    def select(self, resource: str) -> tuple[Entry, ...]:
-        """Entries whose Resource element may match `resource` (a superset of the true matches)."""
-        if not self.screened:
-            hits = self.literal.get(resource)
-            if hits is None:
-                return self.always
-            return self.always + hits if self.always else hits
-        found = self.memo.get(resource)
-        if found is None:
-            selected = list(self.always)
-            selected.extend(self.literal.get(resource, ()))
-            selected.extend(entry for prefixes, entry in self.screened if resource.startswith(prefixes))
-            found = tuple(selected)
-            if len(self.memo) >= _SELECT_MEMO_SIZE:
-                self.memo.clear()  # bounded: a flood of distinct resources cannot grow it
-            self.memo[resource] = found
-        return found
-
-
-_SELECT_MEMO_SIZE = 2048
+def _entry(
+    order: int,
+    policy_type: str,
+    policy_index: int,
+    level: int | None,
+    group: int,
+    compiled: CompiledStatement,
+) -> Entry:
+    statement = compiled.statement
+    dynamic = bool(compiled.resource.templates)
+    plain = (
+        not dynamic
+        and compiled.principal_mode == PRINCIPAL_NONE
+        and not compiled.conditions
+        and group != GROUP_RESOURCE
+    )
+    located = MatchedStatement(
+        policy_type, policy_index, statement.index, statement.sid, statement.effect, level
+    )
+    return Entry(
+        order, policy_type, policy_index, level, group, compiled, compiled.deny, dynamic, plain, located
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,26 +250,16 @@ class Candidates:
     ordered: tuple[Entry, ...]
     denies: Bucket
     allows: tuple[Bucket, ...]  # indexed by group
+    everything: Bucket  # every group at once, for explained decisions
 
-    memo: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
+    @property
+    def memo(self) -> dict[str, tuple[Entry, ...]]:
+        """The per-resource memo behind `select_all` (bounded by `SELECT_MEMO_SIZE`)."""
+        return self.everything.memo
 
     def select_all(self, resource: str) -> tuple[Entry, ...]:
-        """Every entry that may match `resource`, in evaluation order (memoised per resource)."""
-        found = self.memo.get(resource)
-        if found is None:
-            selected = list(self.denies.select(resource))
-            for bucket in self.allows:
-                selected.extend(bucket.select(resource))
-            selected.sort(key=_order)
-            found = tuple(selected)
-            if len(self.memo) >= _SELECT_MEMO_SIZE:
-                self.memo.clear()
-            self.memo[resource] = found
-        return found
-
-
-def _order(entry: Entry) -> int:
-    return entry.order
+        """Every entry whose Resource element matches `resource` (or depends on the context), in order."""
+        return self.everything.select(resource)
 
 
 @dataclass(slots=True)
@@ -371,6 +338,7 @@ class CompiledPolicySet:
             ordered=ordered,
             denies=Bucket([e for e in ordered if e.compiled.deny]),
             allows=tuple(Bucket(group) for group in allows),
+            everything=Bucket(ordered),
         )
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.pop(next(iter(self._memo)))
@@ -385,7 +353,7 @@ def compile_policy_set(policy_set: PolicySet) -> CompiledPolicySet:
     def place(policy_type: str, policies: tuple[Policy, ...], group: int, level: int | None) -> None:
         for policy_index, policy in enumerate(policies):
             for compiled in compile_policy(policy).statements:
-                entries.append(Entry(len(entries), policy_type, policy_index, level, group, compiled))
+                entries.append(_entry(len(entries), policy_type, policy_index, level, group, compiled))
 
     place("identity", policy_set.identity, GROUP_IDENTITY, None)
     if policy_set.permissions_boundary is not None:

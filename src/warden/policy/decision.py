@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from .ast import Effect
 from .compile import (
     GROUP_BOUNDARY,
     GROUP_IDENTITY,
@@ -37,6 +36,7 @@ from .compile import (
     CompiledPolicySet,
     Entry,
 )
+from .matched import MatchedStatement
 from .principals import Caller, CallerKind, Grant, not_principal_applies, principal_grant
 from .request import Request
 
@@ -62,37 +62,6 @@ class Outcome(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class MatchedStatement:
-    """A statement that applies to the request, located in the policy set."""
-
-    policy_type: str
-    policy_index: int
-    statement_index: int
-    sid: str | None
-    effect: Effect
-    level: int | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {
-            "policy_type": self.policy_type,
-            "policy_index": self.policy_index,
-            "statement_index": self.statement_index,
-            "sid": self.sid,
-            "effect": self.effect.value,
-        }
-        if self.level is not None:
-            out["level"] = self.level
-        return out
-
-    def describe(self) -> str:
-        name = self.sid if self.sid else str(self.statement_index)
-        where = f"{self.policy_type} policy {self.policy_index}"
-        if self.level is not None:
-            where += f" at level {self.level}"
-        return f"statement {name} of {where}"
-
-
-@dataclass(frozen=True, slots=True)
 class Decision:
     """The answer and why. `matched`, `missing_context_values` and `details` are filled in explain mode."""
 
@@ -108,10 +77,7 @@ class Decision:
 
 
 def _located(entry: Entry) -> MatchedStatement:
-    statement = entry.compiled.statement
-    return MatchedStatement(
-        entry.policy_type, entry.policy_index, statement.index, statement.sid, statement.effect, entry.level
-    )
+    return entry.located
 
 
 def statement_applies(entry: Entry, request: Request, has_boundary: bool) -> int:
@@ -120,10 +86,29 @@ def statement_applies(entry: Entry, request: Request, has_boundary: bool) -> int
     Statements without a principal element apply with DIRECT (the value only
     matters for resource policies, where a missing principal never applies).
     """
-    compiled = entry.compiled
-    ctx = request.context
-    if not compiled.resource.matches(request.resource, ctx):
+    if not entry.compiled.resource.matches(request.resource, request.context):
         return 0
+    return _principal_and_conditions(entry, request, has_boundary)
+
+
+def _applies_selected(entry: Entry, request: Request, has_boundary: bool) -> int:
+    """`statement_applies` for an entry a bucket selected for `request.resource`.
+
+    A selection is exact unless the Resource element reads the context, so the
+    resource is matched again only for those (`Entry.dynamic`).
+    """
+    if entry.plain:
+        return _DIRECT
+    if entry.dynamic and not entry.compiled.resource.matches(request.resource, request.context):
+        return 0
+    return _principal_and_conditions(entry, request, has_boundary)
+
+
+_DIRECT = int(Grant.DIRECT)
+
+
+def _principal_and_conditions(entry: Entry, request: Request, has_boundary: bool) -> int:
+    compiled = entry.compiled
     mode = compiled.principal_mode
     if mode == PRINCIPAL_LISTED:
         grant = principal_grant(compiled.principal, request.caller)  # type: ignore[arg-type]
@@ -137,6 +122,7 @@ def statement_applies(entry: Entry, request: Request, has_boundary: bool) -> int
         return 0
     else:
         grant = Grant.DIRECT
+    ctx = request.context
     for clause in compiled.conditions:
         if not clause.evaluate(ctx):
             return 0
@@ -251,32 +237,43 @@ def decide(request: Request, policies: CompiledPolicySet, *, explain: bool = Tru
     matched: list[MatchedStatement] = []
     missing: dict[str, str] = {}
     ctx = request.context
-    for entry in candidates.select_all(request.resource):
+    resource = request.resource
+    allow, deny = tally.allow, tally.deny
+    orgs_all_on = scps_on and rcps_on
+    for entry in candidates.select_all(resource):
         group = entry.group
-        if not _group_on(group, scps_on, rcps_on, policies):
+        if group > GROUP_RESOURCE and not orgs_all_on and not _group_on(group, scps_on, rcps_on, policies):
             continue
-        compiled = entry.compiled
-        resource_relevant = compiled.reads and (
-            compiled.resource.matches(request.resource, ctx)
-            or (compiled.resource.keys and not compiled.resource.keys.issubset(ctx.keys()))
-        )
-        if resource_relevant:
-            for lower, written in compiled.reads:
-                if lower not in ctx:
-                    missing.setdefault(lower, written)
-        grant = statement_applies(entry, request, has_boundary)
-        if not grant:
-            continue
-        matched.append(_located(entry))
-        if compiled.deny:
-            if tally.deny[group] is None:
-                tally.deny[group] = entry
+        if entry.plain:
+            grant = _DIRECT
         else:
-            if tally.allow[group] is None:
-                tally.allow[group] = entry
+            compiled = entry.compiled
+            reads = compiled.reads
+            if reads:
+                if not entry.dynamic:
+                    relevant = True  # the selection already matched the resource
+                else:
+                    keys = compiled.resource.keys
+                    relevant = compiled.resource.matches(resource, ctx) or (
+                        bool(keys) and not keys.issubset(ctx.keys())
+                    )
+                if relevant:
+                    for lower, written in reads:
+                        if lower not in ctx:
+                            missing.setdefault(lower, written)
+            grant = _applies_selected(entry, request, has_boundary)
+            if not grant:
+                continue
+        matched.append(entry.located)
+        if entry.deny:
+            if deny[group] is None:
+                deny[group] = entry
+        else:
+            if allow[group] is None:
+                allow[group] = entry
             if group == GROUP_RESOURCE and grant > tally.grant:
                 tally.grant, tally.grant_entry = grant, entry
-    first_deny = next((e for e in sorted((d for d in tally.deny if d), key=lambda e: e.order)), None)
+    first_deny = min((d for d in deny if d is not None), key=_order, default=None)
     if first_deny is not None:
         outcome, reason = Outcome.EXPLICIT_DENY, _deny_reason(first_deny)
     else:
@@ -288,6 +285,10 @@ def decide(request: Request, policies: CompiledPolicySet, *, explain: bool = Tru
         tuple(sorted(missing.values(), key=lambda s: (s.lower(), s))),
         _details(policies, tally, scps_on, rcps_on),
     )
+
+
+def _order(entry: Entry) -> int:
+    return entry.order
 
 
 def _group_on(group: int, scps_on: bool, rcps_on: bool, policies: CompiledPolicySet) -> bool:
@@ -309,8 +310,8 @@ def _decide_fast(
     has_boundary = policies.has_boundary
     resource = request.resource
     for entry in candidates.denies.select(resource):
-        if _group_on(entry.group, scps_on, rcps_on, policies) and statement_applies(
-            entry, request, has_boundary
+        if (entry.group <= GROUP_RESOURCE or _group_on(entry.group, scps_on, rcps_on, policies)) and (
+            entry.plain or _applies_selected(entry, request, has_boundary)
         ):
             return Decision(Outcome.EXPLICIT_DENY, _deny_reason(entry))
     groups: list[int] = []
@@ -321,7 +322,7 @@ def _decide_fast(
     groups.extend((GROUP_IDENTITY, GROUP_BOUNDARY, GROUP_SESSION))
     for group in groups:
         for entry in candidates.allows[group].select(resource):
-            if statement_applies(entry, request, has_boundary):
+            if entry.plain or _applies_selected(entry, request, has_boundary):
                 tally.allow[group] = entry
                 break
         else:
@@ -329,7 +330,7 @@ def _decide_fast(
                 kind = _type_of_group(group, policies)
                 return Decision(Outcome.IMPLICIT_DENY, _implicit(kind, request.action))
     for entry in candidates.allows[GROUP_RESOURCE].select(resource):
-        grant = statement_applies(entry, request, has_boundary)
+        grant = _applies_selected(entry, request, has_boundary)
         if grant > tally.grant:
             tally.grant, tally.grant_entry = grant, entry
             if grant == Grant.DIRECT:

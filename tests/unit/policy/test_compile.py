@@ -32,7 +32,8 @@ def test_candidates_only_hold_statements_that_can_match_the_action() -> None:
     assert [e.compiled.statement.index for e in ec2.denies.select("x")] == [2]
 
 
-def test_buckets_skip_statements_whose_resources_cannot_match() -> None:
+def test_selections_are_exact_except_for_context_dependent_resources() -> None:
+    """NotResource without variables is decided at selection; `${...}` needs the request context."""
     p = policy(
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/key"},
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
@@ -47,10 +48,13 @@ def test_buckets_skip_statements_whose_resources_cannot_match() -> None:
     def selected(resource: str) -> list[int]:
         return [e.compiled.statement.index for e in found.select_all(resource)]
 
-    assert selected("arn:aws:s3:::a/key") == [0, 3, 4, 5]
+    assert selected("arn:aws:s3:::a/key") == [0, 3, 5]
     assert selected("arn:aws:s3:::b/x") == [1, 3, 4, 5]
     assert selected("arn:aws:s3:::c/k") == [2, 3, 4, 5]
     assert selected("arn:aws:s3:::d/z") == [2, 3, 4, 5]
+    assert selected("arn:aws:s3:::e/k") == [3, 4, 5]
+    assert found.everything.select("arn:aws:s3:::a/key") is found.select_all("arn:aws:s3:::a/key")  # memoised
+    assert [e.dynamic for e in found.ordered] == [False] * 5 + [True]
 
 
 def test_reads_keep_the_case_first_written() -> None:

@@ -33,7 +33,7 @@ def test_repeated_decisions_agree_and_memo_stays_bounded() -> None:
     assert [d.outcome.value for d in first] == ["allowed", "explicitDeny", "implicitDeny"]
     assert [d.matched for d in first] == [d.matched for d in again]
     assert [d.outcome for d in fast] == [d.outcome for d in first]
-    limit = compile_module._SELECT_MEMO_SIZE
+    limit = compile_module.SELECT_MEMO_SIZE
     for index in range(limit + 10):
         decide(_request(f"arn:aws:s3:::bucket-a/{index}"), compiled, explain=True)
     candidates = compiled.candidates("s3:getobject")
