@@ -7,11 +7,14 @@ policies carried in its token. https://docs.aws.amazon.com/IAM/latest/UserGuide/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from warden.model import PrincipalKind
-from warden.store import Transaction
+from warden.store import Page, Transaction
+
+T = TypeVar("T")
 
 __all__ = ["PolicyDocuments", "load_policy_documents", "managed_policy_document"]
 
@@ -33,7 +36,7 @@ def managed_policy_document(tx: Transaction, account_id: str, arn: str) -> str |
     return version.document if version is not None else None
 
 
-def all_pages(fetch):  # type: ignore[no-untyped-def]
+def all_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
     """Every item of a paged store listing, page after page."""
     marker = None
     while True:
