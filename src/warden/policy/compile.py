@@ -18,14 +18,15 @@ from functools import lru_cache
 from . import arn, conditions, variables, wildcard
 from .ast import Effect, Policy, PolicyKind, PrincipalSpec, Statement
 from .matched import MatchedStatement
-from .resource_index import SELECT_MEMO_SIZE, Bucket
+from .plan import Plan, Planner
+from .resource_index import Bucket
 
 __all__ = [
     "GROUP_BOUNDARY",
     "GROUP_IDENTITY",
     "GROUP_RESOURCE",
     "GROUP_SESSION",
-    "SELECT_MEMO_SIZE",
+    "PLAN_MEMO_SIZE",
     "Bucket",
     "Candidates",
     "CompiledPolicy",
@@ -51,6 +52,7 @@ PRINCIPAL_EXCEPT = 2
 
 _VARIABLE_RE = re.compile(r"\$\{([^}]*)\}")
 _MEMO_SIZE = 8192
+PLAN_MEMO_SIZE = 2048  # plans kept per action; a flood of distinct resources cannot grow it
 
 
 class ResourceMatcher:
@@ -111,6 +113,9 @@ class CompiledStatement:
     principal: PrincipalSpec | None
     conditions: tuple[conditions.CompiledClause, ...]
     reads: tuple[tuple[str, str], ...]  # (lowercased key, key as first written) read by conditions/variables
+    # What decides whether the statement applies once action and resource match: equal keys,
+    # equal answers for any caller and context (None: no Principal element and no Condition).
+    check_key: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +170,14 @@ def _compile_statement(statement: Statement, variables_enabled: bool) -> Compile
         read_keys.extend(sorted(compiled_clause.keys))
     read_keys.extend(sorted(resource.keys))
     reads = tuple(dict.fromkeys((k, written.get(k, k)) for k in read_keys))
+    check_key: object = None
+    if principal is not None or clauses:
+        check_key = (
+            mode,
+            None if principal is None else (principal.wildcard, principal.entries),
+            tuple((c.operator, c.key, c.values) for c in statement.conditions),
+            variables_enabled,
+        )
     return CompiledStatement(
         statement=statement,
         deny=statement.effect is Effect.DENY,
@@ -176,6 +189,7 @@ def _compile_statement(statement: Statement, variables_enabled: bool) -> Compile
         principal=principal,
         conditions=clauses,
         reads=reads,
+        check_key=check_key,
     )
 
 
@@ -217,6 +231,8 @@ class Entry:
     dynamic: bool  # the Resource element reads the context: selections include it unchecked
     plain: bool  # applies whenever its action and resource match (no Principal, no Condition)
     located: MatchedStatement
+    check: int  # -1 when `plain`, else a number shared by entries of the set with equal checks (see `plan`)
+    item: tuple[MatchedStatement, int]  # (located, check), built once for every plan that holds the entry
 
 
 def _entry(
@@ -226,7 +242,9 @@ def _entry(
     level: int | None,
     group: int,
     compiled: CompiledStatement,
+    check_ids: dict[object, int],
 ) -> Entry:
+    """Place one statement; `check_ids` numbers the distinct checks of the set being compiled."""
     statement = compiled.statement
     dynamic = bool(compiled.resource.templates)
     plain = (
@@ -238,28 +256,77 @@ def _entry(
     located = MatchedStatement(
         policy_type, policy_index, statement.index, statement.sid, statement.effect, level
     )
+    if plain:
+        check = -1
+    else:
+        key = (
+            ("context-dependent resource", order)
+            if dynamic
+            else (group == GROUP_RESOURCE, compiled.check_key)
+        )
+        check = check_ids.setdefault(key, len(check_ids))
     return Entry(
-        order, policy_type, policy_index, level, group, compiled, compiled.deny, dynamic, plain, located
+        order,
+        policy_type,
+        policy_index,
+        level,
+        group,
+        compiled,
+        compiled.deny,
+        dynamic,
+        plain,
+        located,
+        check,
+        (located, check),
     )
 
 
-@dataclass(frozen=True, slots=True)
 class Candidates:
-    """The statements whose Action/NotAction matches one action, in evaluation order and indexed by resource."""
+    """The statements whose Action/NotAction matches one action, in order, indexed by resource.
 
-    ordered: tuple[Entry, ...]
-    denies: Bucket
-    allows: tuple[Bucket, ...]  # indexed by group
-    everything: Bucket  # every group at once, for explained decisions
+    Plans are memoised per resource (and, when organization policies are present,
+    per which of them apply to the caller); the entries are immutable, so a plan
+    never goes stale, and the memo is bounded by `PLAN_MEMO_SIZE`.
+    """
 
-    @property
-    def memo(self) -> dict[str, tuple[Entry, ...]]:
-        """The per-resource memo behind `select_all` (bounded by `SELECT_MEMO_SIZE`)."""
-        return self.everything.memo
+    __slots__ = ("by_signature", "index", "memo", "ordered", "planner")
+
+    def __init__(self, ordered: tuple[Entry, ...], group_count: int) -> None:
+        self.ordered = ordered
+        self.index = Bucket(ordered)
+        self.planner = Planner(ordered, group_count)
+        self.memo: dict[object, Plan] = {}  # by resource (and organization switches)
+        self.by_signature: dict[object, Plan] = {}  # by what the resource matched (and switches)
 
     def select_all(self, resource: str) -> tuple[Entry, ...]:
         """Every entry whose Resource element matches `resource` (or depends on the context), in order."""
-        return self.everything.select(resource)
+        return self.index.select(resource)
+
+    def plan(self, resource: str, switches: tuple[bool, bool] | None, group_on: tuple[bool, ...]) -> Plan:
+        """The plan for `resource` over the groups `group_on` marks.
+
+        `switches` is None when the set has no organization policies, else whether
+        SCPs and RCPs apply to the caller (`group_on` follows from it). A resource
+        seen before costs one lookup; a new resource that matches the same Resource
+        values as an earlier one (another object in the same bucket) shares its plan.
+        """
+        memo = self.memo
+        key = resource if switches is None else (resource, switches)
+        found = memo.get(key)
+        if found is None:
+            signature = self.index.signature(resource)
+            shared_key = signature if switches is None else (signature, switches)
+            shared = self.by_signature
+            found = shared.get(shared_key)
+            if found is None:
+                found = self.planner.build(self.index.hits(signature), group_on)
+                if len(shared) >= PLAN_MEMO_SIZE:
+                    shared.clear()
+                shared[shared_key] = found
+            if len(memo) >= PLAN_MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        return found
 
 
 @dataclass(slots=True)
@@ -277,6 +344,7 @@ class CompiledPolicySet:
         "_memo",
         "entries",
         "group_count",
+        "group_on",
         "has_boundary",
         "has_identity",
         "has_resource",
@@ -296,6 +364,15 @@ class CompiledPolicySet:
         self.has_resource = policy_set.resource is not None
         self._index = _ActionIndex()
         self._memo: dict[str, Candidates] = {}
+        # Which groups take part, by (SCPs apply, RCPs apply) to the caller.
+        self.group_on = {
+            (scps, rcps): tuple(
+                group <= GROUP_RESOURCE or (scps if group < GROUP_RESOURCE + 1 + self.scp_levels else rcps)
+                for group in range(self.group_count)
+            )
+            for scps in (False, True)
+            for rcps in (False, True)
+        }
         for entry in entries:
             self._add(entry)
 
@@ -329,17 +406,7 @@ class CompiledPolicySet:
                 c = entry.compiled
                 if c.action_match(action_key) is not c.negated_action:
                     seen[entry.order] = entry
-        ordered = tuple(seen[k] for k in sorted(seen))
-        allows: list[list[Entry]] = [[] for _ in range(self.group_count)]
-        for entry in ordered:
-            if not entry.compiled.deny:
-                allows[entry.group].append(entry)
-        found = Candidates(
-            ordered=ordered,
-            denies=Bucket([e for e in ordered if e.compiled.deny]),
-            allows=tuple(Bucket(group) for group in allows),
-            everything=Bucket(ordered),
-        )
+        found = Candidates(tuple(seen[k] for k in sorted(seen)), self.group_count)
         if len(self._memo) >= _MEMO_SIZE:
             self._memo.pop(next(iter(self._memo)))
         self._memo[action_key] = found
@@ -349,11 +416,14 @@ class CompiledPolicySet:
 def compile_policy_set(policy_set: PolicySet) -> CompiledPolicySet:
     """Place every compiled statement in evaluation order with its type, index, level and group."""
     entries: list[Entry] = []
+    check_ids: dict[object, int] = {}
 
     def place(policy_type: str, policies: tuple[Policy, ...], group: int, level: int | None) -> None:
         for policy_index, policy in enumerate(policies):
             for compiled in compile_policy(policy).statements:
-                entries.append(_entry(len(entries), policy_type, policy_index, level, group, compiled))
+                entries.append(
+                    _entry(len(entries), policy_type, policy_index, level, group, compiled, check_ids)
+                )
 
     place("identity", policy_set.identity, GROUP_IDENTITY, None)
     if policy_set.permissions_boundary is not None:

@@ -32,11 +32,11 @@ from .compile import (
     GROUP_SESSION,
     PRINCIPAL_EXCEPT,
     PRINCIPAL_LISTED,
-    Candidates,
     CompiledPolicySet,
     Entry,
 )
 from .matched import MatchedStatement
+from .plan import PLAIN, Plan
 from .principals import Caller, CallerKind, Grant, not_principal_applies, principal_grant
 from .request import Request
 
@@ -229,51 +229,37 @@ def decide(request: Request, policies: CompiledPolicySet, *, explain: bool = Tru
     """Decide one request. `explain=False` stops as soon as the outcome is certain."""
     candidates = policies.candidates(request.action_key)
     scps_on, rcps_on = _org_policies_apply(policies, request.caller)
-    has_boundary = policies.has_boundary
+    resource = request.resource
+    if policies.scp_levels or policies.rcp_levels:
+        plan = candidates.plan(resource, (scps_on, rcps_on), policies.group_on[scps_on, rcps_on])
+    else:
+        plan = candidates.plan(resource, None, policies.group_on[False, False])
     count = policies.group_count
     tally = _Tally([None] * count, [None] * count)
     if not explain:
-        return _decide_fast(request, policies, candidates, tally, scps_on, rcps_on)
-    matched: list[MatchedStatement] = []
-    missing: dict[str, str] = {}
-    ctx = request.context
-    resource = request.resource
-    allow, deny = tally.allow, tally.deny
-    orgs_all_on = scps_on and rcps_on
-    for entry in candidates.select_all(resource):
-        group = entry.group
-        if group > GROUP_RESOURCE and not orgs_all_on and not _group_on(group, scps_on, rcps_on, policies):
-            continue
-        if entry.plain:
-            grant = _DIRECT
-        else:
-            compiled = entry.compiled
-            reads = compiled.reads
-            if reads:
-                if not entry.dynamic:
-                    relevant = True  # the selection already matched the resource
-                else:
-                    keys = compiled.resource.keys
-                    relevant = compiled.resource.matches(resource, ctx) or (
-                        bool(keys) and not keys.issubset(ctx.keys())
-                    )
-                if relevant:
-                    for lower, written in reads:
-                        if lower not in ctx:
-                            missing.setdefault(lower, written)
-            grant = _applies_selected(entry, request, has_boundary)
-            if not grant:
-                continue
-        matched.append(entry.located)
-        if entry.deny:
-            if deny[group] is None:
-                deny[group] = entry
-        else:
-            if allow[group] is None:
+        return _decide_fast(request, policies, plan, tally, scps_on, rcps_on)
+    has_boundary = policies.has_boundary
+    # Each distinct check once; PLAIN reads the direct grant.
+    results = {entry.check: _applies_selected(entry, request, has_boundary) for entry in plan.checks}
+    results[PLAIN] = _DIRECT
+    matched = tuple([located for located, check in plan.items if results[check]])
+    deny, allow = tally.deny, tally.allow
+    first_deny: Entry | None = None
+    for entry in plan.denies:
+        if results[entry.check]:
+            if first_deny is None:
+                first_deny = entry
+            if deny[entry.group] is None:
+                deny[entry.group] = entry
+    for group, entries in plan.allow_groups:
+        for entry in entries:
+            if results[entry.check]:
                 allow[group] = entry
-            if group == GROUP_RESOURCE and grant > tally.grant:
-                tally.grant, tally.grant_entry = grant, entry
-    first_deny = min((d for d in deny if d is not None), key=_order, default=None)
+                break
+    for entry in plan.allows[GROUP_RESOURCE]:
+        grant = results[entry.check]
+        if grant > tally.grant:
+            tally.grant, tally.grant_entry = grant, entry
     if first_deny is not None:
         outcome, reason = Outcome.EXPLICIT_DENY, _deny_reason(first_deny)
     else:
@@ -281,39 +267,49 @@ def decide(request: Request, policies: CompiledPolicySet, *, explain: bool = Tru
     return Decision(
         outcome,
         reason,
-        tuple(matched),
-        tuple(sorted(missing.values(), key=lambda s: (s.lower(), s))),
+        matched,
+        _missing(plan, request),
         _details(policies, tally, scps_on, rcps_on),
     )
 
 
-def _order(entry: Entry) -> int:
-    return entry.order
-
-
-def _group_on(group: int, scps_on: bool, rcps_on: bool, policies: CompiledPolicySet) -> bool:
-    if group <= GROUP_RESOURCE:
-        return True
-    if group < GROUP_RESOURCE + 1 + policies.scp_levels:
-        return scps_on
-    return rcps_on
+def _missing(plan: Plan, request: Request) -> tuple[str, ...]:
+    """Context keys read by statements whose action and resource match, absent from the context."""
+    ctx = request.context
+    if plan.ordered_reads is None:
+        written = [name for lower, name in plan.reads if lower not in ctx]
+    else:
+        found: dict[str, str] = {}
+        resource = request.resource
+        for entry in plan.ordered_reads:
+            matcher = entry.compiled.resource
+            if entry.dynamic and not (
+                matcher.matches(resource, ctx)
+                or (bool(matcher.keys) and not matcher.keys.issubset(ctx.keys()))
+            ):
+                continue
+            for lower, name in entry.compiled.reads:
+                if lower not in ctx:
+                    found.setdefault(lower, name)
+        written = list(found.values())
+    if not written:
+        return ()
+    return tuple(sorted(written, key=lambda s: (s.lower(), s)))
 
 
 def _decide_fast(
     request: Request,
     policies: CompiledPolicySet,
-    candidates: Candidates,
+    plan: Plan,
     tally: _Tally,
     scps_on: bool,
     rcps_on: bool,
 ) -> Decision:
     has_boundary = policies.has_boundary
-    resource = request.resource
-    for entry in candidates.denies.select(resource):
-        if (entry.group <= GROUP_RESOURCE or _group_on(entry.group, scps_on, rcps_on, policies)) and (
-            entry.plain or _applies_selected(entry, request, has_boundary)
-        ):
+    for entry in plan.denies:
+        if entry.plain or _applies_selected(entry, request, has_boundary):
             return Decision(Outcome.EXPLICIT_DENY, _deny_reason(entry))
+    allows = plan.allows
     groups: list[int] = []
     if scps_on:
         groups.extend(_scp_groups(policies))
@@ -321,7 +317,7 @@ def _decide_fast(
         groups.extend(_rcp_groups(policies))
     groups.extend((GROUP_IDENTITY, GROUP_BOUNDARY, GROUP_SESSION))
     for group in groups:
-        for entry in candidates.allows[group].select(resource):
+        for entry in allows[group]:
             if entry.plain or _applies_selected(entry, request, has_boundary):
                 tally.allow[group] = entry
                 break
@@ -329,7 +325,7 @@ def _decide_fast(
             if group > GROUP_RESOURCE:  # an organization level without an Allow is final
                 kind = _type_of_group(group, policies)
                 return Decision(Outcome.IMPLICIT_DENY, _implicit(kind, request.action))
-    for entry in candidates.allows[GROUP_RESOURCE].select(resource):
+    for entry in allows[GROUP_RESOURCE]:
         grant = _applies_selected(entry, request, has_boundary)
         if grant > tally.grant:
             tally.grant, tally.grant_entry = grant, entry
@@ -341,32 +337,38 @@ def _decide_fast(
     return Decision(outcome, reason)
 
 
+_ALLOWED = Outcome.ALLOWED.value
+_EXPLICIT = Outcome.EXPLICIT_DENY.value
+_IMPLICIT = Outcome.IMPLICIT_DENY.value
+
+
+def _single(tally: _Tally, group: int, present: bool) -> str | None:
+    if not present:
+        return None
+    if tally.deny[group] is not None:
+        return _EXPLICIT
+    return _ALLOWED if tally.allow[group] is not None else _IMPLICIT
+
+
+def _levels(tally: _Tally, groups: range, on: bool) -> str | None:
+    if not on:
+        return None
+    if any(tally.deny[g] is not None for g in groups):
+        return _EXPLICIT
+    if all(tally.allow[g] is not None for g in groups):
+        return _ALLOWED
+    return _IMPLICIT
+
+
 def _details(
     policies: CompiledPolicySet, tally: _Tally, scps_on: bool, rcps_on: bool
 ) -> dict[str, str | None]:
     """Each policy type's own outcome, or None where that type is absent or does not apply."""
-
-    def single(group: int, present: bool) -> str | None:
-        if not present:
-            return None
-        if tally.deny[group] is not None:
-            return Outcome.EXPLICIT_DENY.value
-        return Outcome.ALLOWED.value if tally.allow[group] is not None else Outcome.IMPLICIT_DENY.value
-
-    def levels(groups: range, on: bool) -> str | None:
-        if not on:
-            return None
-        if any(tally.deny[g] is not None for g in groups):
-            return Outcome.EXPLICIT_DENY.value
-        if all(tally.allow[g] is not None for g in groups):
-            return Outcome.ALLOWED.value
-        return Outcome.IMPLICIT_DENY.value
-
     return {
-        "identity": single(GROUP_IDENTITY, policies.has_identity),
-        "permissions_boundary": single(GROUP_BOUNDARY, policies.has_boundary),
-        "session": single(GROUP_SESSION, policies.has_session),
-        "resource": single(GROUP_RESOURCE, policies.has_resource),
-        "scps": levels(_scp_groups(policies), scps_on),
-        "rcps": levels(_rcp_groups(policies), rcps_on),
+        "identity": _single(tally, GROUP_IDENTITY, policies.has_identity),
+        "permissions_boundary": _single(tally, GROUP_BOUNDARY, policies.has_boundary),
+        "session": _single(tally, GROUP_SESSION, policies.has_session),
+        "resource": _single(tally, GROUP_RESOURCE, policies.has_resource),
+        "scps": _levels(tally, _scp_groups(policies), scps_on) if scps_on else None,
+        "rcps": _levels(tally, _rcp_groups(policies), rcps_on) if rcps_on else None,
     }

@@ -29,46 +29,55 @@ from .arn import split_arn
 if TYPE_CHECKING:
     from .compile import Entry
 
-__all__ = ["SELECT_MEMO_SIZE", "Bucket"]
+__all__ = ["Bucket"]
 
-SELECT_MEMO_SIZE = 2048
 _NO_CONTEXT: Mapping[str, str | tuple[str, ...]] = {}
 _WILDCARD_RE = re.compile(r"[*?]")
 
-_Keyed = dict[int, dict[str, list[int]]]
+_Keyed = dict[int, dict[str, tuple[int, ...]]]
 
 
 def _literal_prefix(pattern: str) -> str:
     return _WILDCARD_RE.split(pattern, maxsplit=1)[0]
 
 
-def _add_key(index: _Keyed, key: str, value_id: int) -> None:
+def _add_key(index: dict[int, dict[str, list[int]]], key: str, value_id: int) -> None:
     index.setdefault(len(key), {}).setdefault(key, []).append(value_id)
 
 
-class Bucket:
-    """Entries of one evaluation group (or of all groups) that share an action."""
+def _freeze(index: dict[int, dict[str, list[int]]]) -> _Keyed:
+    return {n: {k: tuple(v) for k, v in keyed.items()} for n, keyed in index.items()}
 
-    __slots__ = ("always", "checked", "literal", "memo", "tails", "values", "wholes")
+
+class Bucket:
+    """Entries that share an action, indexed by their Resource element.
+
+    Entries are held by their `order` (unique within a policy set) so that a
+    selection is a set union of precomputed tuples, sorted once at the end.
+    """
+
+    __slots__ = ("always", "by_order", "checked", "dynamic", "literal", "tails", "values", "wholes")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        literal: dict[str, list[Entry]] = {}
+        literal: dict[str, list[int]] = {}
         value_ids: dict[str, int] = {}
-        values: list[tuple[Callable[[str], bool], list[Entry]]] = []
-        tails: _Keyed = {}
-        wholes: _Keyed = {}
-        always: list[Entry] = []
+        values: list[tuple[Callable[[str], bool], list[int]]] = []
+        tails: dict[int, dict[str, list[int]]] = {}
+        wholes: dict[int, dict[str, list[int]]] = {}
+        always: list[int] = []
         checked: list[Entry] = []
+        by_order: dict[int, Entry] = {}
         for entry in entries:
+            by_order[entry.order] = entry
             matcher = entry.compiled.resource
             if matcher.negated or matcher.templates:
                 checked.append(entry)
                 continue
             for value in matcher.literals:
-                literal.setdefault(value, []).append(entry)
+                literal.setdefault(value, []).append(entry.order)
             for value, match in zip(matcher.pattern_values, matcher.patterns):
                 if value == "*":
-                    always.append(entry)
+                    always.append(entry.order)
                     continue
                 value_id = value_ids.get(value)
                 if value_id is None:
@@ -79,46 +88,57 @@ class Bucket:
                         _add_key(wholes, _literal_prefix(value), value_id)
                     else:
                         _add_key(tails, _literal_prefix(parts[5]), value_id)
-                values[value_id][1].append(entry)
+                values[value_id][1].append(entry.order)
+        self.by_order = by_order
         self.literal = {k: tuple(v) for k, v in literal.items()}
         self.values = tuple((match, tuple(found)) for match, found in values)
-        self.tails = {n: {k: tuple(v) for k, v in keyed.items()} for n, keyed in tails.items()}
-        self.wholes = {n: {k: tuple(v) for k, v in keyed.items()} for n, keyed in wholes.items()}
+        self.tails = _freeze(tails)
+        self.wholes = _freeze(wholes)
         self.always = tuple(always)
         self.checked = tuple(checked)
-        # resource -> selection; the bucket is immutable, so a selection never goes stale.
-        self.memo: dict[str, tuple[Entry, ...]] = {}
+        self.dynamic = tuple(entry.order for entry in checked if entry.dynamic)
 
-    def select(self, resource: str) -> tuple[Entry, ...]:
-        """Entries whose Resource element matches `resource` (plus dynamic ones), in evaluation order."""
-        found = self.memo.get(resource)
-        if found is None:
-            found = self._select(resource)
-            if len(self.memo) >= SELECT_MEMO_SIZE:
-                self.memo.clear()  # bounded: a flood of distinct resources cannot grow it
-            self.memo[resource] = found
-        return found
+    def signature(self, resource: str) -> tuple[object, ...]:
+        """What `resource` matches: the literal, the wildcard values and the checked entries.
 
-    def _select(self, resource: str) -> tuple[Entry, ...]:
-        hits: dict[int, Entry] = {entry.order: entry for entry in self.always}
-        for entry in self.literal.get(resource, ()):
-            hits[entry.order] = entry
-        value_ids: list[int] = []
+        Two resources with equal signatures select the same entries, so callers
+        can share one selection (and what they derive from it) between them. The
+        parts come in a fixed order, so equal sets give equal tuples.
+        """
+        values = self.values
+        matched: list[int] = []
         if self.tails:
             parts = split_arn(resource)
             if parts is not None:
                 tail = parts[5]
                 for length, keyed in self.tails.items():
-                    value_ids.extend(keyed.get(tail[:length], ()))
+                    for value_id in keyed.get(tail[:length], ()):
+                        if values[value_id][0](resource):
+                            matched.append(value_id)
         for length, keyed in self.wholes.items():
-            value_ids.extend(keyed.get(resource[:length], ()))
+            for value_id in keyed.get(resource[:length], ()):
+                if values[value_id][0](resource):
+                    matched.append(value_id)
+        checked = [
+            entry.order
+            for entry in self.checked
+            if not entry.dynamic and entry.compiled.resource.matches(resource, _NO_CONTEXT)
+        ]
+        return (resource if resource in self.literal else None, tuple(matched), tuple(checked))
+
+    def hits(self, signature: tuple[object, ...]) -> set[int]:
+        """The orders of the entries a `signature` selects (always-matching and context-dependent ones included)."""
+        literal, matched, checked = signature
+        hits = set(self.always)
+        if literal is not None:
+            hits.update(self.literal[literal])  # type: ignore[index]
         values = self.values
-        for value_id in value_ids:
-            match, entries = values[value_id]
-            if match(resource):
-                for entry in entries:
-                    hits[entry.order] = entry
-        for entry in self.checked:
-            if entry.dynamic or entry.compiled.resource.matches(resource, _NO_CONTEXT):
-                hits[entry.order] = entry
-        return tuple(hits[order] for order in sorted(hits))
+        for value_id in matched:  # type: ignore[attr-defined]
+            hits.update(values[value_id][1])
+        hits.update(checked)  # type: ignore[arg-type]
+        hits.update(self.dynamic)
+        return hits
+
+    def select(self, resource: str) -> tuple[Entry, ...]:
+        """Entries whose Resource element matches `resource` (plus context-dependent ones), in order."""
+        return tuple(map(self.by_order.__getitem__, sorted(self.hits(self.signature(resource)))))

@@ -29,7 +29,9 @@ def test_candidates_only_hold_statements_that_can_match_the_action() -> None:
     assert compiled.candidates("s3:getobject") is found  # memoised
     ec2 = compiled.candidates("ec2:runinstances")
     assert [e.compiled.statement.index for e in ec2.ordered] == [2, 3, 4]
-    assert [e.compiled.statement.index for e in ec2.denies.select("x")] == [2]
+    plan = ec2.plan("x", None, compiled.group_on[False, False])
+    assert [e.compiled.statement.index for e in plan.denies] == [2]
+    assert [e.compiled.statement.index for e in plan.allows[0]] == [3, 4]
 
 
 def test_selections_are_exact_except_for_context_dependent_resources() -> None:
@@ -53,7 +55,10 @@ def test_selections_are_exact_except_for_context_dependent_resources() -> None:
     assert selected("arn:aws:s3:::c/k") == [2, 3, 4, 5]
     assert selected("arn:aws:s3:::d/z") == [2, 3, 4, 5]
     assert selected("arn:aws:s3:::e/k") == [3, 4, 5]
-    assert found.everything.select("arn:aws:s3:::a/key") is found.select_all("arn:aws:s3:::a/key")  # memoised
+    on = compiled.group_on[False, False]
+    assert found.plan("arn:aws:s3:::a/key", None, on) is found.plan(
+        "arn:aws:s3:::a/key", None, on
+    )  # memoised
     assert [e.dynamic for e in found.ordered] == [False] * 5 + [True]
 
 

@@ -1,4 +1,4 @@
-"""The per-resource selection memo of compiled buckets: same answers, bounded size."""
+"""The per-resource plan memo of compiled candidates: same answers, bounded size."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ def test_repeated_decisions_agree_and_memo_stays_bounded() -> None:
     assert [d.outcome.value for d in first] == ["allowed", "explicitDeny", "implicitDeny"]
     assert [d.matched for d in first] == [d.matched for d in again]
     assert [d.outcome for d in fast] == [d.outcome for d in first]
-    limit = compile_module.SELECT_MEMO_SIZE
+    limit = compile_module.PLAN_MEMO_SIZE
     for index in range(limit + 10):
         decide(_request(f"arn:aws:s3:::bucket-a/{index}"), compiled, explain=True)
     candidates = compiled.candidates("s3:getobject")
-    assert len(candidates.memo) <= limit
-    assert all(len(bucket.memo) <= limit for bucket in (candidates.denies, *candidates.allows))
+    assert 0 < len(candidates.memo) <= limit
+    assert 0 < len(candidates.by_signature) <= limit

@@ -71,7 +71,7 @@ def test_selection_equals_matching_each_statement(
 ) -> None:
     entries = _entries(elements)
     bucket = Bucket(entries)
-    for resource in resources + resources:  # the second pass answers from the memo
+    for resource in resources:
         expected = [e.order for e in entries if e.compiled.resource.matches(resource, {})]
         assert [e.order for e in bucket.select(resource)] == expected
 
@@ -89,3 +89,20 @@ def test_region_wildcards_are_screened_by_the_resource_part() -> None:
     assert [e.order for e in bucket.select("arn:aws:ec2:eu-west-1:111122223333:thing/r12")] == [0, 2]
     assert [e.order for e in bucket.select("arn:aws:ec2:us-east-1:111122223333:thing/r2")] == [1]
     assert bucket.select("arn:aws:ec2:us-east-1:111122223333:other/r1") == ()
+
+
+def test_resources_matching_the_same_values_share_a_signature() -> None:
+    """Two objects under one bucket pattern select the same statements, so they share one selection."""
+    entries = _entries(
+        [
+            (False, ("arn:aws:s3:::bucket/*",)),
+            (False, ("arn:aws:s3:::bucket/key",)),
+            (True, ("arn:aws:s3:::other/*",)),
+        ]
+    )
+    bucket = Bucket(entries)
+    first = bucket.signature("arn:aws:s3:::bucket/a")
+    assert bucket.signature("arn:aws:s3:::bucket/b") == first
+    assert bucket.signature("arn:aws:s3:::bucket/key") != first  # the literal adds a statement
+    assert sorted(bucket.hits(first)) == [0, 2]
+    assert [e.order for e in bucket.select("arn:aws:s3:::bucket/key")] == [0, 1, 2]
