@@ -42,6 +42,8 @@ def test_account_alias_and_password_policy(h: Harness) -> None:
     policy = h.call("GetAccountPasswordPolicy")["PasswordPolicy"]
     assert (policy["MinimumPasswordLength"], policy["RequireSymbols"], policy["ExpirePasswords"]) == (14, True, True)
     h.call("DeleteAccountPasswordPolicy")
+    with pytest.raises(NoSuchEntity, match="The account policy with name PasswordPolicy cannot be found."):
+        h.call("DeleteAccountPasswordPolicy")
     h.call("DeleteAccountAlias", {"AccountAlias": "acme-prod"})
     assert h.call("ListAccountAliases")["AccountAliases"] == []
 

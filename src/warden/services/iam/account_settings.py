@@ -99,7 +99,8 @@ def delete_account_password_policy(call: Call, params: dict[str, Any]) -> Mappin
     try:
         call.tx.delete_password_policy(call.account_id)
     except NotFound:
-        raise _no_password_policy(call) from None
+        # DeleteAccountPasswordPolicy words it differently from GetAccountPasswordPolicy.
+        raise NoSuchEntity("The account policy with name PasswordPolicy cannot be found.") from None
     return {}
 
 
