@@ -159,8 +159,8 @@ def test_delete_policy_conflicts_then_succeeds(h: Harness) -> None:
         h.call("DeletePolicy", {"PolicyArn": arn})
     assert raised.value.message == (
         "This policy has more than one version. Before you delete a policy, you must delete the "
-        "policy's non-default versions."
-    )
+        "policy's versions. The default version is deleted with the policy."
+    )  # IAM's text as the AWS CLI prints it
     h.call("DeletePolicyVersion", {"PolicyArn": arn, "VersionId": "v2"})
     h.call("DeletePolicy", {"PolicyArn": arn})
     with pytest.raises(NoSuchEntity):

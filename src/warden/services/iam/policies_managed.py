@@ -138,7 +138,7 @@ _DELETE_CONFLICTS = {
     Dependent.POLICY_ATTACHMENTS: "Cannot delete a policy attached to entities.",
     Dependent.POLICY_VERSIONS: (
         "This policy has more than one version. Before you delete a policy, you must delete the "
-        "policy's non-default versions."
+        "policy's versions. The default version is deleted with the policy."
     ),
 }
 
