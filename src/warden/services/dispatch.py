@@ -49,6 +49,9 @@ def dispatch(
         if call.authorized_action is None:
             # Fail closed: a handler that skipped authorization must not answer.
             raise ServiceFailure(f"{operation} was not authorized")
-    if not read_only:
+        changed = tx.changed_permissions
+    if changed:
+        # Only a committed change of permissions invalidates cached callers and policies;
+        # AssumeRole or a "last used" update must not flush every node's caches.
         feed.bump()
     return result or {}

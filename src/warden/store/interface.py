@@ -45,6 +45,11 @@ class Transaction(
 ):
     """Every store operation, inside one database transaction."""
 
+    @property
+    def changed_permissions(self) -> bool:
+        """Whether this transaction changed anything authorization depends on (it bumped an
+        account's change counter); "last used" bookkeeping does not count."""
+
 
 class Store(Protocol):
     def transaction(self, readonly: bool = False) -> AbstractContextManager[Transaction]:

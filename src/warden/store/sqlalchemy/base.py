@@ -42,6 +42,11 @@ class SqlTransactionBase:
 
     # -- change tracking ---------------------------------------------------------------------
 
+    @property
+    def changed_permissions(self) -> bool:
+        """Whether this transaction changed anything authorization depends on."""
+        return bool(self._bumped)
+
     def _bump(self, account_id: str) -> None:
         """Advance the account's change counter once per transaction, and on PostgreSQL queue a
         NOTIFY that is delivered only if the transaction commits."""
