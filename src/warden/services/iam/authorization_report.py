@@ -5,11 +5,9 @@ https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationD
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import InvalidInput
 from warden.model import PolicyScope, PrincipalKind
 from warden.services.call import Call
 from warden.services.dispatch import Handler
@@ -17,6 +15,7 @@ from warden.services.effective_policies import all_pages
 from warden.services.iam.common import tags_to_wire
 from warden.services.iam.groups import group_to_wire
 from warden.services.iam.instance_profiles import instance_profile_to_wire
+from warden.services.iam.pages import computed_page
 from warden.services.iam.policies_managed import policy_to_wire
 from warden.services.iam.role_wire import role_to_wire
 from warden.services.iam.trust_policy import encode_policy_document
@@ -117,21 +116,15 @@ def get_account_authorization_details(call: Call, params: dict[str, Any]) -> Map
         entries += _policies(call, PolicyScope.LOCAL)
     elif "AWSManagedPolicy" in wanted:
         entries += _policies(call, PolicyScope.AWS)
-    start = 0
-    if params.get("Marker"):
-        try:
-            start = int(base64.urlsafe_b64decode(params["Marker"].encode()).decode())
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidInput("Invalid Marker.") from None
-    size = int(params.get("MaxItems", 100))
+    chunk, following = computed_page(entries, params)
     result: dict[str, Any] = {
         "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
     }
-    for member, wire in entries[start : start + size]:
+    for member, wire in chunk:
         result[member].append(wire)
-    result["IsTruncated"] = start + size < len(entries)
-    if result["IsTruncated"]:
-        result["Marker"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    result["IsTruncated"] = following is not None
+    if following:
+        result["Marker"] = following
     return result
 
 

@@ -7,6 +7,7 @@ turns a marker the store refuses into AWS's `InvalidInput`, and pages small in-m
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from warden.errors import InvalidInput
 from warden.store import InvalidMarker
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page, decode_marker, encode_marker
 
-__all__ = ["in_memory_page", "marker_errors", "page_args", "page_to_wire"]
+__all__ = ["computed_page", "in_memory_page", "marker_errors", "page_args", "page_to_wire"]
 
 T = TypeVar("T")
 
@@ -67,3 +68,20 @@ def in_memory_page(
     if len(ordered) > max_items:
         return Page(items=tuple(chunk), marker=encode_marker([sort_key(chunk[-1])]), is_truncated=True)
     return Page(items=tuple(chunk))
+
+
+def computed_page(items: Sequence[T], params: Mapping[str, Any]) -> tuple[Sequence[T], str | None]:
+    """One page of a list computed for this request (simulation results, authorization
+    details), and the marker of the next page. The list is rebuilt for every call, so its
+    position is a stable marker."""
+    start = 0
+    if params.get("Marker"):
+        try:
+            start = int(base64.urlsafe_b64decode(params["Marker"].encode()).decode())
+        except (ValueError, UnicodeDecodeError):
+            raise _invalid_marker() from None
+        if start < 0:
+            raise _invalid_marker()
+    end = start + int(params.get("MaxItems", DEFAULT_MAX_ITEMS))
+    following = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    return items[start:end], following

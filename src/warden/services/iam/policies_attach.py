@@ -15,6 +15,7 @@ from warden.model import PrincipalKind
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
+from warden.services.iam.policies_inline import TITLES as _TITLES
 from warden.services.iam.policies_inline import authorized_owner
 from warden.services.iam.policies_managed import authorized_policy, no_such_policy
 from warden.store import NotFound
@@ -22,7 +23,6 @@ from warden.store import NotFound
 __all__ = ["HANDLERS", "MAX_ATTACHED_POLICIES"]
 
 MAX_ATTACHED_POLICIES = 10
-_TITLES = {PrincipalKind.USER: "User", PrincipalKind.GROUP: "Group", PrincipalKind.ROLE: "Role"}
 
 
 def _attach(kind: PrincipalKind) -> Handler:

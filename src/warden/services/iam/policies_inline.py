@@ -22,7 +22,7 @@ from warden.services.iam.role_wire import is_protected, protected_role
 from warden.services.iam.trust_policy import encode_policy_document
 from warden.store import NotFound
 
-__all__ = ["HANDLERS", "Owner", "authorized_owner"]
+__all__ = ["HANDLERS", "TITLES", "Owner", "authorized_owner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,8 @@ class Owner:
     name: str
 
 
-_TITLES = {PrincipalKind.USER: "User", PrincipalKind.GROUP: "Group", PrincipalKind.ROLE: "Role"}
+# The identity kinds as they appear in operation and member names (PutUserPolicy, UserName).
+TITLES = {PrincipalKind.USER: "User", PrincipalKind.GROUP: "Group", PrincipalKind.ROLE: "Role"}
 
 
 def authorized_owner(
@@ -70,12 +71,12 @@ def _no_such_policy(kind: PrincipalKind, policy_name: str) -> NoSuchEntity:
 
 
 def _member(kind: PrincipalKind) -> str:
-    return f"{_TITLES[kind]}Name"
+    return f"{TITLES[kind]}Name"
 
 
 def _put(kind: PrincipalKind) -> Handler:
     def put(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-        owner = authorized_owner(call, kind, f"iam:Put{_TITLES[kind]}Policy", params[_member(kind)], changes=True)
+        owner = authorized_owner(call, kind, f"iam:Put{TITLES[kind]}Policy", params[_member(kind)], changes=True)
         policy_name, document = params["PolicyName"], params["PolicyDocument"]
         others = [
             p.document
@@ -93,7 +94,7 @@ def _put(kind: PrincipalKind) -> Handler:
 
 def _get(kind: PrincipalKind) -> Handler:
     def get(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-        owner = authorized_owner(call, kind, f"iam:Get{_TITLES[kind]}Policy", params[_member(kind)])
+        owner = authorized_owner(call, kind, f"iam:Get{TITLES[kind]}Policy", params[_member(kind)])
         found = call.tx.get_inline_policy(call.account_id, kind, owner.name, params["PolicyName"])
         if found is None:
             raise _no_such_policy(kind, params["PolicyName"])
@@ -108,7 +109,7 @@ def _get(kind: PrincipalKind) -> Handler:
 
 def _list(kind: PrincipalKind) -> Handler:
     def list_names(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-        owner = authorized_owner(call, kind, f"iam:List{_TITLES[kind]}Policies", params[_member(kind)])
+        owner = authorized_owner(call, kind, f"iam:List{TITLES[kind]}Policies", params[_member(kind)])
         marker, max_items = page_args(params)
         with marker_errors():
             page = call.tx.list_inline_policies(
@@ -122,7 +123,7 @@ def _list(kind: PrincipalKind) -> Handler:
 def _delete(kind: PrincipalKind) -> Handler:
     def delete(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         owner = authorized_owner(
-            call, kind, f"iam:Delete{_TITLES[kind]}Policy", params[_member(kind)], changes=True
+            call, kind, f"iam:Delete{TITLES[kind]}Policy", params[_member(kind)], changes=True
         )
         try:
             call.tx.delete_inline_policy(call.account_id, kind, owner.name, params["PolicyName"])
@@ -135,7 +136,7 @@ def _delete(kind: PrincipalKind) -> Handler:
 
 HANDLERS: dict[str, Handler] = {}
 for _kind in PrincipalKind:
-    _title = _TITLES[_kind]
+    _title = TITLES[_kind]
     HANDLERS[f"Put{_title}Policy"] = _put(_kind)
     HANDLERS[f"Get{_title}Policy"] = _get(_kind)
     HANDLERS[f"List{_title}Policies"] = _list(_kind)

@@ -9,7 +9,6 @@ https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages, managed_policy_document
 from warden.services.iam.common import no_such_entity
+from warden.services.iam.pages import computed_page
 
 __all__ = ["HANDLERS"]
 
@@ -140,17 +140,10 @@ def _context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | tuple[str,
 
 
 def _page(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
-    start = 0
-    if params.get("Marker"):
-        try:
-            start = int(base64.urlsafe_b64decode(params["Marker"].encode()).decode())
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidInput("Invalid Marker.") from None
-    size = int(params.get("MaxItems", 100))
-    chunk = results[start : start + size]
-    out: dict[str, Any] = {"EvaluationResults": chunk, "IsTruncated": start + size < len(results)}
-    if out["IsTruncated"]:
-        out["Marker"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+    chunk, following = computed_page(results, params)
+    out: dict[str, Any] = {"EvaluationResults": list(chunk), "IsTruncated": following is not None}
+    if following:
+        out["Marker"] = following
     return out
 
 
