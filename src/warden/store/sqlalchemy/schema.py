@@ -30,6 +30,9 @@ from warden.store.sqlalchemy.types import UtcDateTime
 __all__ = [
     "access_keys",
     "accounts",
+    "audit_digests",
+    "audit_event_resources",
+    "audit_events",
     "group_members",
     "group_policy_attachments",
     "groups",
@@ -40,6 +43,7 @@ __all__ = [
     "managed_policies",
     "metadata",
     "mfa_devices",
+    "password_history",
     "password_policies",
     "policy_versions",
     "role_policy_attachments",
@@ -214,6 +218,21 @@ login_profiles = Table(
     Column("password_hash", String(512), nullable=False),
     Column("password_reset_required", Boolean, nullable=False),
     Column("create_date", UtcDateTime(), nullable=False),
+    # When the password was last set (create, update, change); drives max age and hard expiry.
+    Column("password_set_date", UtcDateTime()),
+    # Consecutive failed sign-ins and the lockout they caused (backoff).
+    Column("failed_signins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UtcDateTime()),
+)
+
+# Earlier password hashes of a user, newest first, for the policy's reuse prevention.
+password_history = Table(
+    "password_history",
+    metadata,
+    Column("user_id", String(32), ForeignKey("users.user_id"), nullable=False),
+    Column("set_date", UtcDateTime(), nullable=False),
+    Column("password_hash", String(512), nullable=False),
+    Index("ix_password_history_user", "user_id", "set_date"),
 )
 
 instance_profiles = Table(
@@ -254,6 +273,11 @@ mfa_devices = Table(
     Column("seed_ciphertext", LargeBinary, nullable=False),
     Column("user_id", String(32), ForeignKey("users.user_id")),
     Column("enable_date", UtcDateTime()),
+    # The TOTP time step of the last accepted code (a code is accepted at most once).
+    Column("last_used_step", BigInteger),
+    # Consecutive wrong codes and the throttle they caused.
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("throttled_until", UtcDateTime()),
     Index("ix_mfa_devices_user", "user_id"),
 )
 
@@ -267,4 +291,54 @@ tags = Table(
     Column("key_lower", String(128), nullable=False),
     Column("value", String(256), nullable=False),
     PrimaryKeyConstraint("resource_kind", "resource_id", "key_lower", name="pk_tags"),
+)
+
+# The audit trail. `seq` orders events (autoincrement); `record` is the CloudTrail-shaped JSON
+# event, `record_hash` its SHA-256; `digest_seq` names the signed digest that sealed it (NULL
+# until sealed). The other columns exist to filter LookupEvents without parsing JSON.
+_AUDIT_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", _AUDIT_SEQ, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("account_id", String(12), nullable=False),
+    Column("event_time", UtcDateTime(), nullable=False),
+    Column("event_source", String(64), nullable=False),
+    Column("event_name", String(128), nullable=False),
+    Column("read_only", Boolean, nullable=False),
+    Column("username", String(256)),
+    Column("access_key_id", String(32)),
+    Column("identity_type", String(32)),
+    Column("principal_arn", String(2048)),
+    Column("error_code", String(128)),
+    Column("record", Text, nullable=False),
+    Column("record_hash", String(64), nullable=False),
+    Column("digest_seq", BigInteger),
+    Index("ix_audit_events_account_time", "account_id", "event_time"),
+    Index("ix_audit_events_digest", "digest_seq"),
+)
+
+audit_event_resources = Table(
+    "audit_event_resources",
+    metadata,
+    Column("seq", BigInteger, nullable=False),
+    Column("resource_type", String(64), nullable=False),
+    Column("resource_name", String(2048), nullable=False),
+    Index("ix_audit_event_resources_seq", "seq"),
+    Index("ix_audit_event_resources_name", "resource_name"),
+)
+
+# A signed digest seals a batch of events: the hashes of its events in `seq` order, chained to
+# the previous digest, signed with an Ed25519 key derived from the master key.
+audit_digests = Table(
+    "audit_digests",
+    metadata,
+    Column("digest_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("created", UtcDateTime(), nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("digest_hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
 )
