@@ -7,6 +7,7 @@ ciphertext (`bytes`) or hashes; the store never sees plaintext.
 from __future__ import annotations
 
 from warden.model.accounts import Account, PasswordPolicy
+from warden.model.audit import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 from warden.model.credentials import AccessKey, AccessKeyStatus, LoginProfile, MfaDevice
 from warden.model.groups import Group
 from warden.model.instance_profiles import InstanceProfile
@@ -28,6 +29,9 @@ __all__ = [
     "AccessKeyStatus",
     "Account",
     "AttachedPolicy",
+    "AuditDigest",
+    "AuditEvent",
+    "AuditQuery",
     "Group",
     "InlinePolicy",
     "InstanceProfile",
@@ -40,6 +44,7 @@ __all__ = [
     "PolicyVersion",
     "PrincipalKind",
     "Role",
+    "StoredAuditEvent",
     "Tag",
     "TaggedKind",
     "User",

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from warden.audit import AuditRecorder, DigestSigner
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.signing_keys import SigningKeyCache
@@ -49,6 +50,7 @@ class Runtime:
     signing_keys: SigningKeyCache
     clock: Clock
     key_usage: KeyUsageRecorder
+    audit: AuditRecorder
     listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
@@ -75,7 +77,11 @@ class Runtime:
         if is_postgres_url(settings.effective_database_url):
             listener = PostgresChangeListener(settings.effective_database_url, feed)
             listener.start()
+        clock = clock or SystemClock()
+        audit = AuditRecorder(store, DigestSigner(master), clock, seal_interval=settings.audit_seal_interval)
+        audit.start()
         return cls(
+            audit=audit,
             listener=listener,
             settings=settings,
             store=store,
@@ -83,7 +89,7 @@ class Runtime:
             feed=feed,
             credentials=CredentialResolver(store, secrets, feed, settings.partition, env.tokens),
             signing_keys=SigningKeyCache(),
-            clock=clock or SystemClock(),
+            clock=clock,
             key_usage=KeyUsageRecorder(store),
         )
 
@@ -116,12 +122,14 @@ class Runtime:
             pass  # another request created it first
 
     def close(self) -> None:
+        self.audit.close()
         if self.listener is not None:
             self.listener.stop()
         self.store.close()
 
     def reset(self) -> None:
         """Wipe all state (mock mode's `POST /moto-api/reset`)."""
+        self.audit.flush()
         self.store.wipe()
         self.feed.bump()
         self.ensure_mock_account()

@@ -7,25 +7,30 @@ driven by the server and by tests alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from warden.errors import ServiceFailure
 from warden.services.call import Call, RequestMeta, Services
 from warden.services.caller import Caller
 from warden.services.change_feed import ChangeFeed
-from warden.store import Store
+from warden.store import Store, Transaction
 
-__all__ = ["Handler", "HandlerTable", "dispatch", "is_read_only"]
+__all__ = ["Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
 
 Handler = Callable[[Call, dict[str, Any]], Mapping[str, Any] | None]
 HandlerTable = Mapping[str, Handler]
 
-_READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode")
+_READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode", "Lookup", "Describe")
 
 
 def is_read_only(operation: str) -> bool:
-    """CloudTrail's `readOnly`: reads and simulations change nothing."""
+    """Reads and simulations change nothing: they run in a read-only transaction."""
     return operation.startswith(_READ_ONLY_PREFIXES)
+
+
+class TransactionalAudit(Protocol):
+    def record_in(self, tx: Transaction, result: Mapping[str, Any]) -> None:
+        """Store the call's audit event inside the transaction of its change."""
 
 
 def dispatch(
@@ -38,9 +43,11 @@ def dispatch(
     caller: Caller,
     meta: RequestMeta,
     params: dict[str, Any],
+    audit: TransactionalAudit | None = None,
 ) -> Mapping[str, Any]:
     """The handler's result. Raises AwsError (rolling the transaction back); a handler that
-    returns without having authorized is refused, failing closed."""
+    returns without having authorized is refused, failing closed. A call that may change
+    something records its audit event in the same transaction (DESIGN.md, principle 4)."""
     handler = handlers[operation]
     read_only = is_read_only(operation)
     with store.transaction(readonly=read_only) as tx:
@@ -49,6 +56,8 @@ def dispatch(
         if call.authorized_action is None:
             # Fail closed: a handler that skipped authorization must not answer.
             raise ServiceFailure(f"{operation} was not authorized")
+        if audit is not None and not read_only:
+            audit.record_in(tx, result or {})
         changed = tx.changed_permissions
     if changed:
         # Only a committed change of permissions invalidates cached callers and policies;
