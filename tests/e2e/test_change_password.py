@@ -68,7 +68,11 @@ def test_change_password_without_permission_is_denied(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/${aws:username}"}
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:ChangePassword",
+                    "Resource": "arn:aws:iam::*:user/${aws:username}",
+                }
             ],
         }
     )

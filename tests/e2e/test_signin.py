@@ -154,7 +154,9 @@ def test_mfa_required_then_verified(server: LiveServer, root_iam: Any) -> None:
     # A wrong password with a code is still the generic failure.
     generic = _signin(server, account=ACCOUNT, username=name, password="Wrong-Passw0rd", mfa_code=wrong_code)
     assert generic.json()["error"] == "SigninFailed"
-    answer = _signin(server, account=ACCOUNT, username=name, password=PASSWORD, mfa_code=pyotp.TOTP(seed).now())
+    answer = _signin(
+        server, account=ACCOUNT, username=name, password=PASSWORD, mfa_code=pyotp.TOTP(seed).now()
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["mfa_authenticated"] is True
     iam = _session_client(server, "iam", answer.json()["credentials"])
@@ -170,7 +172,9 @@ def test_reset_required_asks_for_a_new_password(server: LiveServer, root_iam: An
     weak = _signin(server, account=ACCOUNT, username=name, password=PASSWORD, new_password="short")
     assert weak.status_code == 400 and weak.json()["error"] == "PasswordPolicyViolation"
     assert "minimum length" in weak.json()["message"]
-    changed = _signin(server, account=ACCOUNT, username=name, password=PASSWORD, new_password="N3w-Horse-Battery")
+    changed = _signin(
+        server, account=ACCOUNT, username=name, password=PASSWORD, new_password="N3w-Horse-Battery"
+    )
     assert changed.status_code == 200, changed.text
     assert root_iam.get_login_profile(UserName=name)["LoginProfile"]["PasswordResetRequired"] is False
     assert _signin(server, account=ACCOUNT, username=name, password="N3w-Horse-Battery").status_code == 200
@@ -209,7 +213,9 @@ def test_hard_expiry_needs_an_administrator(server: LiveServer, root_iam: Any, e
     expiring_policy(HardExpiry=True)
     name = _user(root_iam)
     _age_password(server, name, 31)
-    refused = _signin(server, account=ACCOUNT, username=name, password=PASSWORD, new_password="N3w-Horse-Battery")
+    refused = _signin(
+        server, account=ACCOUNT, username=name, password=PASSWORD, new_password="N3w-Horse-Battery"
+    )
     assert refused.status_code == 401 and refused.json()["password_expired"] is True
     root_iam.update_login_profile(UserName=name, Password="Adm1n-Set-Password")
     assert _signin(server, account=ACCOUNT, username=name, password="Adm1n-Set-Password").status_code == 200

@@ -115,7 +115,11 @@ def _answer(outcome: SigninOutcome) -> tuple[int, bytes]:
     if status is Status.NEW_PASSWORD_REJECTED:
         return _json(
             400,
-            {"error": "PasswordPolicyViolation", "message": outcome.message, "password_change_required": True},
+            {
+                "error": "PasswordPolicyViolation",
+                "message": outcome.message,
+                "password_change_required": True,
+            },
         )
     if status is Status.PASSWORD_EXPIRED:
         return _json(

@@ -109,7 +109,9 @@ def lock_duration(failures: int) -> timedelta | None:
 class SignIn:
     """Signs people in against one store; one instance per server."""
 
-    def __init__(self, store: Store, env: ServiceEnvironment, *, session_seconds: int = SESSION_SECONDS) -> None:
+    def __init__(
+        self, store: Store, env: ServiceEnvironment, *, session_seconds: int = SESSION_SECONDS
+    ) -> None:
         self._store = store
         self._env = env
         self._session_seconds = session_seconds
@@ -168,7 +170,9 @@ class _Attempt:
         assert self.account_id is not None and self.user is not None
         failures = profile.failed_signins + 1
         lock = lock_duration(failures)
-        self.tx.record_signin_result(self.account_id, self.user.name, failures, self.now + lock if lock else None)
+        self.tx.record_signin_result(
+            self.account_id, self.user.name, failures, self.now + lock if lock else None
+        )
         return self.outcome(status, reason)
 
     def run(self) -> SigninOutcome:
@@ -196,7 +200,9 @@ class _Attempt:
     def _check_mfa(self, profile: LoginProfile) -> SigninOutcome | None:
         assert self.account_id is not None and self.user is not None
         devices = [
-            d for d in self.tx.list_mfa_devices(self.account_id, self.user.name, max_items=1000).items if d.user_name
+            d
+            for d in self.tx.list_mfa_devices(self.account_id, self.user.name, max_items=1000).items
+            if d.user_name
         ]
         if not devices:
             return None
@@ -213,7 +219,9 @@ class _Attempt:
         assert self.account_id is not None and self.user is not None
         policy = self.tx.get_password_policy(self.account_id)
         if is_hard_expired(profile, policy, self.now):
-            return self.outcome(Status.PASSWORD_EXPIRED, "password expired; HardExpiry requires an administrator")
+            return self.outcome(
+                Status.PASSWORD_EXPIRED, "password expired; HardExpiry requires an administrator"
+            )
         if profile.password_reset_required or is_expired(profile, policy, self.now):
             new_password = self.attempt.new_password
             if not new_password:
@@ -223,7 +231,9 @@ class _Attempt:
                     self.tx, self.env.passwords, self.account_id, self.user.name, new_password, self.now
                 )
             except PasswordPolicyViolation as violation:
-                return self.outcome(Status.NEW_PASSWORD_REJECTED, "new password rejected", message=violation.message)
+                return self.outcome(
+                    Status.NEW_PASSWORD_REJECTED, "new password rejected", message=violation.message
+                )
             profile = dataclasses.replace(
                 profile, password_hash=hashed, password_set_date=self.now, password_reset_required=False
             )
@@ -236,7 +246,9 @@ class _Attempt:
         if profile.failed_signins or profile.locked_until is not None:
             self.tx.record_signin_result(self.account_id, user.name, 0, None)
         if self.env.passwords.needs_rehash(profile.password_hash):
-            rehashed = dataclasses.replace(profile, password_hash=self.env.passwords.hash(self.attempt.password))
+            rehashed = dataclasses.replace(
+                profile, password_hash=self.env.passwords.hash(self.attempt.password)
+            )
             self.tx.update_login_profile(self.account_id, rehashed)
         self.tx.record_password_use(user.user_id, self.now)
         caller = Caller(
@@ -251,6 +263,10 @@ class _Attempt:
             mfa_authenticated_at=self.now if self.mfa_used else None,
         )
         session = issue_session(
-            caller, self.env.ids, self.env.tokens, now=self.now, duration_seconds=self.service._session_seconds
+            caller,
+            self.env.ids,
+            self.env.tokens,
+            now=self.now,
+            duration_seconds=self.service._session_seconds,
         )
         return self.outcome(Status.SUCCESS, "signed in", session=session)

@@ -40,7 +40,9 @@ def _matches(expected: Sequence[str], code: str) -> bool:
     return found
 
 
-def verify_signin_code(secrets: SecretBox, devices: Sequence[MfaDevice], code: str, now: datetime) -> MfaDevice:
+def verify_signin_code(
+    secrets: SecretBox, devices: Sequence[MfaDevice], code: str, now: datetime
+) -> MfaDevice:
     """The enabled device that `code` is valid for; raises MfaCodeRejected otherwise."""
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         raise MfaCodeRejected("an MFA code is six digits")

@@ -105,7 +105,9 @@ def test_max_age_counts_from_the_last_time_the_password_was_set(h: Harness) -> N
     assert not is_expired(created, policy, h.now + timedelta(days=29, hours=23))
     assert is_expired(created, policy, h.now + timedelta(days=30))
     assert not is_hard_expired(created, policy, h.now + timedelta(days=31))
-    assert is_hard_expired(created, PasswordPolicy(max_password_age=30, hard_expiry=True), h.now + timedelta(days=31))
+    assert is_hard_expired(
+        created, PasswordPolicy(max_password_age=30, hard_expiry=True), h.now + timedelta(days=31)
+    )
     h.now += timedelta(days=20)
     h.call("UpdateLoginProfile", {"UserName": "bob", "Password": SECOND})
     assert not is_expired(_profile(h), policy, h.now + timedelta(days=29))
