@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, audit, authorize, policy, serve
+from . import account, audit, authorize, keys, policy, serve
 
 __all__ = ["app", "main"]
 
@@ -23,6 +23,7 @@ policy.register(app)
 serve.register(app)
 account.register(app)
 audit.register(app)
+keys.register(app)
 
 
 def main() -> None:
