@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from live_server import LiveServer  # type: ignore[import-not-found]
-from sample_inputs import sample_value  # type: ignore[import-not-found]
 from sqlalchemy import select
 
+from sample_inputs import sample_value  # type: ignore[import-not-found]
 from warden.protocol import load_service
 from warden.server.pipeline import _SERVICES
 from warden.store.sqlalchemy import schema as s

@@ -155,3 +155,23 @@ def test_lookup_is_authorized(server: LiveServer, new_user: Callable[..., Any]) 
         ),
     )
     assert "Events" in trail.lookup_events(MaxResults=1)
+
+
+def test_console_sign_ins_are_recorded(server: LiveServer, root_iam: Any) -> None:
+    """https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html"""
+    import httpx
+
+    name = f"signin-{uuid.uuid4().hex[:8]}"
+    root_iam.create_user(UserName=name)
+    root_iam.create_login_profile(UserName=name, Password="Sign-1n-Correct-Horse!")
+    account = server.client("sts", *server.root_keys()).get_caller_identity()["Account"]
+    for password in ("wrong-password-1", "Sign-1n-Correct-Horse!"):
+        httpx.post(f"{server.endpoint}/signin", json={"account": account, "username": name, "password": password})
+    httpx.post(f"{server.endpoint}/signin", json={"account": account, "username": "nobody-" + name, "password": "x"})
+    logins = [json.loads(e["CloudTrailEvent"]) for e in _events(server, "EventName", "ConsoleLogin")]
+    mine = [r for r in logins if r["userIdentity"].get("userName") == name]
+    assert [r["responseElements"]["ConsoleLogin"] for r in mine] == ["Success", "Failure"]
+    assert all(r["eventSource"] == "signin.amazonaws.com" and r["eventType"] == "AwsConsoleSignIn" for r in mine)
+    assert "wrong-password-1" not in json.dumps(logins)
+    hidden = [r for r in logins if r["userIdentity"]["userName"] == "HIDDEN_DUE_TO_SECURITY_REASONS"]
+    assert hidden and hidden[0]["errorMessage"] == "Failed authentication"

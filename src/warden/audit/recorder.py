@@ -85,6 +85,13 @@ class AuditRecorder:
             return
         self._queue.put(("draft", draft))
 
+    def submit_event(self, event: AuditEvent) -> None:
+        """Queue an event built elsewhere (a console sign-in)."""
+        if self._thread is None:
+            self._write([event])
+            return
+        self._queue.put(("event", event))
+
     def committed(self, event: AuditEvent) -> None:
         """An event stored with its change has committed: let the listeners see it."""
         if self._listeners:
@@ -140,12 +147,15 @@ class AuditRecorder:
                 self._maybe_seal()
                 continue
             drafts: list[EventDraft] = []
+            ready: list[AuditEvent] = []
             stored: list[AuditEvent] = []
             waiters: list[threading.Event] = []
             stop = False
             while True:
                 if kind == "draft":
                     drafts.append(item)
+                elif kind == "event":
+                    ready.append(item)
                 elif kind == "stored":
                     stored.append(item)
                 elif kind == "flush":
@@ -158,7 +168,7 @@ class AuditRecorder:
                     kind, item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            events = []
+            events = ready
             for draft in drafts:
                 try:
                     events.append(finish_event(draft))

@@ -47,7 +47,7 @@ def _moment(text: str | None, option: str) -> datetime | None:
     if matched:
         return datetime.now(UTC) - timedelta(**{_UNITS[matched[2]]: int(matched[1])})
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter("an ISO-8601 time or a duration such as 15m, 2h, 7d", param_hint=option) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,7 +13,9 @@ import anyio.to_thread
 
 from warden.server.pipeline import Pipeline
 from warden.server.runtime import Runtime
+from warden.audit.signin import console_login_event
 from warden.server.signin_http import SIGNIN_PATH, SigninEndpoint
+from warden.services.signin import SigninOutcome
 
 __all__ = ["MAX_BODY_BYTES", "WardenApp"]
 
@@ -55,7 +57,12 @@ class WardenApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._pipeline = Pipeline(runtime)
-        self._signin = SigninEndpoint(runtime)
+        self._signin = SigninEndpoint(runtime, outcome_sink=self._record_signin)
+
+    def _record_signin(self, outcome: SigninOutcome) -> None:
+        """Every sign-in attempt becomes a ConsoleLogin event in the audit trail."""
+        event = console_login_event(outcome, self.runtime.env.ids.request_id(), self.runtime.settings.region)
+        self.runtime.audit.submit_event(event)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
