@@ -94,12 +94,18 @@ def test_permissions_boundaries_in_the_partition(h: Harness) -> None:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com.cn"}, "Action": "sts:AssumeRole"}
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com.cn"},
+                    "Action": "sts:AssumeRole",
+                }
             ],
         }
     )
-    h.call("CreateRole", {"RoleName": "r", "AssumeRolePolicyDocument": trust,
-                          "PermissionsBoundary": CN + "PowerUserAccess"})
+    h.call(
+        "CreateRole",
+        {"RoleName": "r", "AssumeRolePolicyDocument": trust, "PermissionsBoundary": CN + "PowerUserAccess"},
+    )
     h.call("PutUserPermissionsBoundary", {"UserName": "bob", "PermissionsBoundary": CN + "PowerUserAccess"})
     user = h.call("GetUser", {"UserName": "bob"})["User"]
     role = h.call("GetRole", {"RoleName": "r"})["Role"]
@@ -149,8 +155,14 @@ def test_policy_arn_condition_sees_the_partition(h: Harness) -> None:
         "Resource": "*",
         "Condition": {"ArnEquals": {"iam:PolicyARN": CN + "ReadOnlyAccess"}},
     }
-    h.call("PutUserPolicy", {"UserName": "delegate", "PolicyName": "p",
-                             "PolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": [statement]})})
+    h.call(
+        "PutUserPolicy",
+        {
+            "UserName": "delegate",
+            "PolicyName": "p",
+            "PolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+        },
+    )
     delegate = h.user_caller("delegate")
     h.call("AttachUserPolicy", {"UserName": "bob", "PolicyArn": CN + "ReadOnlyAccess"}, caller=delegate)
     with pytest.raises(AccessDenied):

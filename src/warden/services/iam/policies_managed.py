@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from warden.errors import AccessDenied, DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from warden.model import ManagedPolicy, PolicyScope, PolicyVersion
+from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.common import request_tag_context, tags_from_params, tags_to_wire
@@ -119,6 +119,7 @@ def get_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 def list_policies(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:ListPolicies", call.iam_arn("policy", "/", ""))
     marker, max_items = page_args(params)
+    usage = params.get("PolicyUsageFilter")
     with marker_errors():
         page = call.tx.list_policies(
             call.account_id,
@@ -127,14 +128,9 @@ def list_policies(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
             path_prefix=params.get("PathPrefix", "/"),
             marker=marker,
             max_items=max_items,
+            usage=PolicyUsage(usage) if usage else None,
         )
-    usage = params.get("PolicyUsageFilter")
-    wire = page_to_wire(page, "Policies", policy_to_wire)
-    if usage == "PermissionsPolicy":
-        wire["Policies"] = [p for p in wire["Policies"] if p["AttachmentCount"] > 0]
-    elif usage == "PermissionsBoundary":
-        wire["Policies"] = [p for p in wire["Policies"] if p["PermissionsBoundaryUsageCount"] > 0]
-    return wire
+    return page_to_wire(page, "Policies", policy_to_wire)
 
 
 _DELETE_CONFLICTS = {
