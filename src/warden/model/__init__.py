@@ -17,6 +17,7 @@ from warden.model.policies import (
     ManagedPolicy,
     PolicyEntity,
     PolicyScope,
+    PolicyUsage,
     PolicyVersion,
     PrincipalKind,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "PasswordPolicy",
     "PolicyEntity",
     "PolicyScope",
+    "PolicyUsage",
     "PolicyVersion",
     "PrincipalKind",
     "Role",

@@ -13,6 +13,7 @@ from warden.errors import ServiceFailure
 from warden.services.call import Call, RequestMeta, Services
 from warden.services.caller import Caller
 from warden.services.change_feed import ChangeFeed
+from warden.services.partition_arns import partition_response
 from warden.store import Store, Transaction
 
 __all__ = ["Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
@@ -56,11 +57,13 @@ def dispatch(
         if call.authorized_action is None:
             # Fail closed: a handler that skipped authorization must not answer.
             raise ServiceFailure(f"{operation} was not authorized")
+        # AWS managed policies are stored once; callers in other partitions see them in their own.
+        result = partition_response(result or {}, services.partition)
         if audit is not None and not read_only:
-            audit.record_in(tx, result or {})
+            audit.record_in(tx, result)
         changed = tx.changed_permissions
     if changed:
         # Only a committed change of permissions invalidates cached callers and policies;
         # AssumeRole or a "last used" update must not flush every node's caches.
         feed.bump()
-    return result or {}
+    return result
