@@ -11,9 +11,9 @@ from typing import Any
 
 import anyio.to_thread
 
+from warden.audit.signin import console_login_event
 from warden.server.pipeline import Pipeline
 from warden.server.runtime import Runtime
-from warden.audit.signin import console_login_event
 from warden.server.signin_http import SIGNIN_PATH, SigninEndpoint
 from warden.services.signin import SigninOutcome
 
