@@ -1,0 +1,1 @@
+"""The audit trail: CloudTrail-shaped events of every call (see DESIGN.md)."""
