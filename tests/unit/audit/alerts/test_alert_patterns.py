@@ -22,7 +22,9 @@ ROOT_LOGIN: dict[str, Any] = {
         "principalId": "111122223333",
         "arn": "arn:aws:iam::111122223333:root",
         "accountId": "111122223333",
-        "sessionContext": {"attributes": {"mfaAuthenticated": "false", "creationDate": "2026-01-01T00:00:00Z"}},
+        "sessionContext": {
+            "attributes": {"mfaAuthenticated": "false", "creationDate": "2026-01-01T00:00:00Z"}
+        },
     },
     "eventTime": "2026-01-01T10:00:00Z",
     "eventSource": "iam.amazonaws.com",
@@ -184,7 +186,9 @@ def test_wildcard_matching_and_escapes() -> None:
     assert matches({"f": [{"wildcard": "a\\*b"}]}, {"f": "a*b"})
     assert not matches({"f": [{"wildcard": "a\\*b"}]}, {"f": "axxb"})
     assert matches({"f": [{"wildcard": "dir\\\\*.png"}]}, {"f": "dir\\x.png"})
-    assert matches({"f": [{"wildcard": "a.c"}]}, {"f": "a.c"}) and not matches({"f": [{"wildcard": "a.c"}]}, {"f": "abc"})
+    assert matches({"f": [{"wildcard": "a.c"}]}, {"f": "a.c"}) and not matches(
+        {"f": [{"wildcard": "a.c"}]}, {"f": "abc"}
+    )
 
 
 def test_or_across_fields_and_nested() -> None:
@@ -194,7 +198,10 @@ def test_or_across_fields_and_nested() -> None:
     assert not matches({"$or": [{"eventName": ["CreateUser"]}, {"userIdentity": {"type": ["IAMUser"]}}]})
     nested = {"userIdentity": {"$or": [{"type": ["IAMUser"]}, {"arn": [{"suffix": ":root"}]}]}}
     assert matches(nested)
-    combined = {"eventSource": ["iam.amazonaws.com"], "$or": [{"count": [{"numeric": [">", 5]}]}, {"ratio": [0.25]}]}
+    combined = {
+        "eventSource": ["iam.amazonaws.com"],
+        "$or": [{"count": [{"numeric": [">", 5]}]}, {"ratio": [0.25]}],
+    }
     assert matches(combined)
 
 
