@@ -98,4 +98,5 @@ _SAMPLES: dict[str, dict[str, Any]] = {
 
 def sample_event(rule_name: str) -> dict[str, Any]:
     """A fresh sample record for a shipped rule, or a plain CreateUser record for any other rule."""
-    return json.loads(json.dumps(_SAMPLES.get(rule_name, GENERIC_SAMPLE)))
+    copy: dict[str, Any] = json.loads(json.dumps(_SAMPLES.get(rule_name, GENERIC_SAMPLE)))
+    return copy
