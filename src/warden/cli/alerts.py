@@ -1,4 +1,4 @@
-"""`warden alerts`: list, add, remove, enable, disable and test alert rules in DATA_DIR/alerts.json.
+"""`warden alerts`: list, add, remove, enable, disable, route (targets) and test alert rules in DATA_DIR/alerts.json.
 
 A running server re-reads the file when it changes, so edits here take effect without a restart.
 Off a terminal every command prints JSON (see output.py); errors exit with status 1.
@@ -161,6 +161,37 @@ def enable(name: NameArgument, data: DataOption = Path(".warden"), as_json: Json
 def disable(name: NameArgument, data: DataOption = Path(".warden"), as_json: JsonOption = False) -> None:
     """Switch a rule off."""
     _change(name, data, as_json, "disable")
+
+
+@alerts_app.command("targets")
+def set_targets(
+    name: NameArgument,
+    webhook: Annotated[
+        list[str] | None, typer.Option("--webhook", help="URL to POST the event JSON to.")
+    ] = None,
+    command: Annotated[
+        list[str] | None, typer.Option("--command", help="Command run with the event JSON on stdin.")
+    ] = None,
+    data: DataOption = Path(".warden"),
+    as_json: JsonOption = False,
+) -> None:
+    """Set where a rule's alerts go. For a shipped rule these come on top of its log line;
+    giving none sends a shipped rule back to the log only."""
+    file, book = _load(data, as_json)
+    try:
+        targets: list[Target] = [WebhookTarget(url) for url in webhook or []]
+        targets += [CommandTarget(cmd) for cmd in command or []]
+        book.set_targets(name, tuple(targets))
+        file.save(book)
+    except KeyError:
+        _fail(f"Rule {name} does not exist.", as_json)
+    except RuleError as exc:
+        _fail(str(exc), as_json)
+    rule = book.get(name)
+    if wants_json(as_json):
+        write_json(_summary(rule))
+    else:
+        console.print(f"Rule [bold]{name}[/] now goes to: {', '.join(t.describe() for t in rule.targets)}.")
 
 
 @alerts_app.command("test")

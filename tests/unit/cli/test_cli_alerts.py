@@ -200,3 +200,30 @@ def test_a_broken_rules_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "alerts.json").write_text("{broken")
     code, error = run("list", "--data", str(tmp_path))
     assert code == 1 and "not valid JSON" in error["error"]  # type: ignore[index]
+
+
+def test_targets_route_a_shipped_rule_to_a_webhook_as_well(
+    tmp_path: Path, hook: tuple[str, list[bytes]]
+) -> None:
+    url, received = hook
+    data = str(tmp_path)
+    code, summary = run("targets", "mfa-deactivated", "--webhook", url, "--data", data)
+    assert code == 0 and summary["targets"] == ["log warden.alerts", url.split("/hook")[0] + "/..."]  # type: ignore[index]
+    code, report = run("test", "mfa-deactivated", "--data", data)
+    assert code == 0 and [t["ok"] for t in report["targets"]] == [True, True]  # type: ignore[index]
+    assert json.loads(received[0])["eventName"] == "DeactivateMFADevice"
+    code, summary = run("targets", "mfa-deactivated", "--data", data)  # none: back to the log only
+    assert code == 0 and summary["targets"] == ["log warden.alerts"]  # type: ignore[index]
+
+
+def test_targets_replace_a_custom_rules_targets(tmp_path: Path) -> None:
+    data = str(tmp_path)
+    run("add", "mine", "--pattern", '{"a": ["b"]}', "--command", "true", "--data", data)
+    code, summary = run("targets", "mine", "--command", "false", "--data", data)
+    assert code == 0 and summary["targets"] == ["command false"]  # type: ignore[index]
+    code, error = run("targets", "mine", "--data", data)
+    assert code == 1 and "at least one target" in error["error"]  # type: ignore[index]
+    assert run("targets", "ghost", "--command", "true", "--data", data) == (
+        1,
+        {"error": "Rule ghost does not exist."},
+    )

@@ -6,7 +6,8 @@ concurrently sees the old rules or the new ones, never half a file.
 
     {"version": 1,
      "rules": [{"name": ..., "description": ..., "pattern": {...}, "targets": [...], "enabled": true}],
-     "builtin": {"root-user-activity": {"enabled": false}}}
+     "builtin": {"root-user-activity": {"enabled": false},
+                 "mfa-deactivated": {"enabled": true, "targets": [{"type": "webhook", ...}]}}}
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from .defaults import default_rules
+from .defaults import DEFAULT_RULES
 from .patterns import PatternError
-from .rules import AlertRule, RuleError
+from .rules import MAX_TARGETS, AlertRule, RuleError, Target, target_from_json, target_to_json
 
 __all__ = ["FILE_NAME", "RuleBook", "RulesFile", "RulesSource", "StaticRules", "WatchedRulesFile"]
 
@@ -33,16 +34,28 @@ _VERSION = 1
 _log = logging.getLogger("warden.alerts")
 
 
+_SHIPPED = frozenset(rule.name for rule in DEFAULT_RULES)
+
+
 @dataclass(slots=True)
 class RuleBook:
-    """Everything the rules file says, with the shipped rules folded in by `rules()`."""
+    """Everything the rules file says, with the shipped rules folded in by `rules()`.
+
+    Shipped rules always log on `warden.alerts`; `builtin_targets` adds destinations to them.
+    """
 
     custom: dict[str, AlertRule] = field(default_factory=dict)
     builtin_enabled: dict[str, bool] = field(default_factory=dict)
+    builtin_targets: dict[str, tuple[Target, ...]] = field(default_factory=dict)
 
     def rules(self) -> tuple[AlertRule, ...]:
         shipped = tuple(
-            replace(rule, enabled=self.builtin_enabled.get(rule.name, True)) for rule in default_rules()
+            replace(
+                rule,
+                enabled=self.builtin_enabled.get(rule.name, True),
+                targets=rule.targets + self.builtin_targets.get(rule.name, ()),
+            )
+            for rule in DEFAULT_RULES
         )
         return shipped + tuple(self.custom.values())
 
@@ -53,14 +66,14 @@ class RuleBook:
         raise KeyError(name)
 
     def add(self, rule: AlertRule) -> None:
-        if any(r.name == rule.name for r in default_rules()):
+        if rule.name in _SHIPPED:
             raise RuleError(f"Rule {rule.name} is a shipped rule; choose another name.")
         if rule.name in self.custom:
             raise RuleError(f"Rule {rule.name} already exists.")
         self.custom[rule.name] = rule
 
     def remove(self, name: str) -> None:
-        if any(r.name == name for r in default_rules()):
+        if name in _SHIPPED:
             raise RuleError(f"Rule {name} is a shipped rule: disable it instead of removing it.")
         if self.custom.pop(name, None) is None:
             raise KeyError(name)
@@ -68,16 +81,38 @@ class RuleBook:
     def set_enabled(self, name: str, enabled: bool) -> None:
         if name in self.custom:
             self.custom[name] = replace(self.custom[name], enabled=enabled)
-        elif any(r.name == name for r in default_rules()):
+        elif name in _SHIPPED:
             self.builtin_enabled[name] = enabled
         else:
             raise KeyError(name)
 
+    def set_targets(self, name: str, targets: tuple[Target, ...]) -> None:
+        """Replace a custom rule's targets, or the extra targets of a shipped rule (its log stays)."""
+        if name in self.custom:
+            if not targets:
+                raise RuleError(f"Rule {name} needs at least one target.")
+            self.custom[name] = replace(self.custom[name], targets=targets)
+        elif name in _SHIPPED:
+            if len(targets) + 1 > MAX_TARGETS:
+                raise RuleError(f"Rule {name} can take at most {MAX_TARGETS - 1} targets besides its log.")
+            if targets:
+                self.builtin_targets[name] = targets
+            else:
+                self.builtin_targets.pop(name, None)
+        else:
+            raise KeyError(name)
+
     def to_json(self) -> dict[str, Any]:
+        builtin: dict[str, dict[str, Any]] = {}
+        for name in sorted(set(self.builtin_enabled) | set(self.builtin_targets)):
+            entry: dict[str, Any] = {"enabled": self.builtin_enabled.get(name, True)}
+            if name in self.builtin_targets:
+                entry["targets"] = [target_to_json(t) for t in self.builtin_targets[name]]
+            builtin[name] = entry
         return {
             "version": _VERSION,
             "rules": [rule.to_json() for rule in self.custom.values()],
-            "builtin": {name: {"enabled": on} for name, on in sorted(self.builtin_enabled.items())},
+            "builtin": builtin,
         }
 
     @classmethod
@@ -95,15 +130,17 @@ class RuleBook:
             except PatternError as exc:
                 name = item.get("name") if isinstance(item, dict) else None
                 raise RuleError(f"Rule {name}: {exc}") from exc
-        shipped = {r.name for r in default_rules()}
         for name, state in builtin.items():
             if (
-                name not in shipped
+                name not in _SHIPPED
                 or not isinstance(state, dict)
-                or not isinstance(state.get("enabled"), bool)
+                or not isinstance(state.get("enabled", True), bool)
+                or not isinstance(state.get("targets", []), list)
             ):
                 raise RuleError(f"The rules file's builtin entry {name!r} is not valid.")
-            book.builtin_enabled[name] = state["enabled"]
+            if "enabled" in state:
+                book.builtin_enabled[name] = state["enabled"]
+            book.set_targets(name, tuple(target_from_json(t) for t in state.get("targets", [])))
         return book
 
 

@@ -156,3 +156,24 @@ def test_watched_file_reloads_on_change_and_keeps_last_good_rules(tmp_path: Path
     file.path.write_text("{broken")
     now[0] = 3.0
     assert "new-users" in [r.name for r in watched.current()]  # broken file: previous rules stay
+
+
+def test_shipped_rules_keep_their_log_and_gain_extra_targets(tmp_path: Path) -> None:
+    file = RulesFile.in_data_dir(tmp_path)
+    book = RuleBook()
+    hook = WebhookTarget("https://hooks.example.com/x")
+    book.set_targets("mfa-deactivated", (hook,))
+    file.save(book)
+    saved = json.loads(file.path.read_text())["builtin"]
+    assert saved == {
+        "mfa-deactivated": {
+            "enabled": True,
+            "targets": [{"type": "webhook", "url": hook.url, "timeout": 5.0}],
+        }
+    }
+    again = file.load()
+    assert again.get("mfa-deactivated").targets == (LogTarget(), hook)
+    with pytest.raises(RuleError, match="at most 4"):
+        again.set_targets("mfa-deactivated", tuple(CommandTarget(f"c{i}") for i in range(5)))
+    again.set_targets("mfa-deactivated", ())
+    assert again.get("mfa-deactivated").targets == (LogTarget(),)
