@@ -1,7 +1,14 @@
 """Alerts on audit events: EventBridge-style patterns, rules with targets, asynchronous delivery.
 
-The recorder calls `AlertEngine.offer(record)` with each (already redacted) CloudTrail-shaped
-record; rules come from `DATA_DIR/alerts.json` plus the shipped defaults (`defaults.py`).
+Wiring (the recorder, after each event is written; records are already redacted):
+
+    engine = AlertEngine.from_data_dir(settings.data_dir)   # once, at start-up
+    engine.offer(record)                                    # per CloudTrail-shaped record dict
+    engine.close()                                          # at shutdown: flushes pending alerts
+
+`offer` matches on the caller's thread (a few microseconds when nothing matches), never raises and
+never waits on a target. Rules are the shipped ones (`defaults.py`) plus DATA_DIR/alerts.json,
+which `warden alerts ...` edits and the running engine re-reads when it changes.
 """
 
 from __future__ import annotations
