@@ -9,6 +9,11 @@ in event patterns", "Arrays in event patterns", "Matching null values and empty 
 - `exists` looks only at leaf values: an object is not a leaf, so `{"exists": false}` matches it;
 - `$or` takes an array of sub-patterns, any of which may match.
 
+Where the pages are silent, warden chooses: numbers compare numerically (3 equals 3.0) but never
+equal strings or booleans; a plain anything-but matches any present value not listed, null
+included, while its prefix/suffix/equals-ignore-case/wildcard forms match strings only; a pattern
+must not be empty (it would alert on every event). Numeric bounds are limited to +/-5.0e9.
+
 Validation raises `PatternError` whose message starts like EventBridge's InvalidEventPatternException.
 """
 
