@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, audit, authorize, keys, policy, serve
+from . import account, alerts, audit, authorize, keys, policy, serve
 
 __all__ = ["app", "main"]
 
@@ -24,6 +24,7 @@ serve.register(app)
 account.register(app)
 audit.register(app)
 keys.register(app)
+alerts.register(app)
 
 
 def main() -> None:
