@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from warden.audit import AuditRecorder, DigestSigner
+from warden.audit.alerts import AlertEngine
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.signing_keys import SigningKeyCache
@@ -51,6 +52,7 @@ class Runtime:
     clock: Clock
     key_usage: KeyUsageRecorder
     audit: AuditRecorder
+    alerts: AlertEngine
     listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
@@ -79,9 +81,12 @@ class Runtime:
             listener.start()
         clock = clock or SystemClock()
         audit = AuditRecorder(store, DigestSigner(master), clock, seal_interval=settings.audit_seal_interval)
+        alerts = AlertEngine.from_data_dir(settings.data_dir)
+        audit.add_listener(alerts.offer)
         audit.start()
         return cls(
             audit=audit,
+            alerts=alerts,
             listener=listener,
             settings=settings,
             store=store,
@@ -123,6 +128,7 @@ class Runtime:
 
     def close(self) -> None:
         self.audit.close()
+        self.alerts.close()
         if self.listener is not None:
             self.listener.stop()
         self.store.close()
