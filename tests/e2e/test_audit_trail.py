@@ -175,3 +175,33 @@ def test_console_sign_ins_are_recorded(server: LiveServer, root_iam: Any) -> Non
     assert "wrong-password-1" not in json.dumps(logins)
     hidden = [r for r in logins if r["userIdentity"]["userName"] == "HIDDEN_DUE_TO_SECURITY_REASONS"]
     assert hidden and hidden[0]["errorMessage"] == "Failed authentication"
+
+
+@pytest.mark.parametrize(
+    "key", ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"]
+)
+def test_every_lookup_attribute_finds_the_event(server: LiveServer, new_user: Callable[..., Any], key: str) -> None:
+    """Each AttributeKey LookupEvents supports selects events by that attribute."""
+    name, iam, _ = new_user()
+    with pytest.raises(ClientError):
+        iam.get_user(UserName=name)  # denied: the user has no policy
+    mine = [e for e in _events(server, "Username", name) if e["EventName"] == "GetUser"]
+    assert len(mine) == 1
+    event = mine[0]
+    value = {
+        "EventId": event["EventId"],
+        "EventName": "GetUser",
+        "ReadOnly": "true",
+        "Username": name,
+        "ResourceType": "AWS::IAM::User",
+        "ResourceName": name,
+        "EventSource": "iam.amazonaws.com",
+        "AccessKeyId": event["AccessKeyId"],
+    }[key]
+    found = _events(server, key, value)
+    assert event["EventId"] in {e["EventId"] for e in found}
+    assert all(
+        (e.get(key) == value) if key in ("EventId", "EventName", "ReadOnly", "Username", "EventSource", "AccessKeyId")
+        else any(r[key] == value for r in e["Resources"])
+        for e in found
+    )
