@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, authorize, policy, serve
+from . import account, authorize, policy, run, serve
 
 __all__ = ["app", "main"]
 
@@ -22,6 +22,7 @@ authorize.register(app)
 policy.register(app)
 serve.register(app)
 account.register(app)
+run.register(app)
 
 
 def main() -> None:
