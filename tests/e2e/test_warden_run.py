@@ -44,8 +44,8 @@ def _runner(server: LiveServer, root_iam: Any, tmp_path: Path, user_name: str) -
 
 def _warden_run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "warden.cli.main", "run", *args], env=env, capture_output=True, text=True,
-        timeout=timeout,
+        [sys.executable, "-m", "warden.cli.main", "run", *args],
+        check=False, env=env, capture_output=True, text=True, timeout=timeout,
     )
 
 

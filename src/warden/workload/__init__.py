@@ -6,8 +6,8 @@ https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.ht
 
 from __future__ import annotations
 
-from .child_env import child_environment
 from .child import run_child
+from .child_env import child_environment
 from .endpoint import CredentialsEndpoint
 from .source import AssumeRoleFailed, AssumeRoleSource
 from .vendor import CredentialVendor, TemporaryCredentials, refresh_due

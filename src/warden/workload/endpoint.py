@@ -14,8 +14,9 @@ import secrets
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
+from .source import AssumeRoleFailed
 from .vendor import CredentialVendor
 
 __all__ = ["CredentialsEndpoint"]
@@ -34,7 +35,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:
         if self.path.split("?", 1)[0] != _PATH:
             self._send(HTTPStatus.NOT_FOUND, {"code": "NotFound", "message": "No such path."})
             return
@@ -47,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             credentials = self.server.vendor.current()
-        except Exception as error:  # the failure is reported, the endpoint stays up
+        except AssumeRoleFailed as error:  # reported to the SDK; the endpoint stays up
             _logger.warning("could not obtain role credentials: %s", error)
             self._send(
                 HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -65,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args: Any) -> None:
         _logger.debug("credentials endpoint: " + format, *args)
 
 
@@ -84,7 +85,7 @@ class CredentialsEndpoint:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}{_PATH}"
 
-    def start(self) -> CredentialsEndpoint:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -93,7 +94,7 @@ class CredentialsEndpoint:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> CredentialsEndpoint:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
