@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, authorize, policy, run, serve
+from . import account, authorize, policy, roles, run, serve
 
 __all__ = ["app", "main"]
 
@@ -23,6 +23,7 @@ policy.register(app)
 serve.register(app)
 account.register(app)
 run.register(app)
+roles.register(app)
 
 
 def main() -> None:
