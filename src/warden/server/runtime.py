@@ -21,6 +21,7 @@ from warden.services.change_feed import ChangeFeed
 from warden.services.credentials import CredentialResolver
 from warden.services.environment import ServiceEnvironment
 from warden.services.key_usage import KeyUsageRecorder
+from warden.services.role_usage import RoleUsageRecorder
 from warden.store import AlreadyExists, Store, open_store
 
 __all__ = ["Runtime", "partition_for_region"]
@@ -49,6 +50,7 @@ class Runtime:
     signing_keys: SigningKeyCache
     clock: Clock
     key_usage: KeyUsageRecorder
+    role_usage: RoleUsageRecorder
     listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
@@ -85,6 +87,7 @@ class Runtime:
             signing_keys=SigningKeyCache(),
             clock=clock or SystemClock(),
             key_usage=KeyUsageRecorder(store),
+            role_usage=RoleUsageRecorder(store),
         )
 
     def env_for_partition(self, partition: str) -> ServiceEnvironment:
