@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, alerts, audit, authorize, keys, policy, serve
+from . import account, alerts, audit, authorize, keys, policy, roles, run, serve
 
 __all__ = ["app", "main"]
 
@@ -25,6 +25,8 @@ account.register(app)
 audit.register(app)
 keys.register(app)
 alerts.register(app)
+run.register(app)
+roles.register(app)
 
 
 def main() -> None:

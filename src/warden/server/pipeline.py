@@ -42,6 +42,7 @@ from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
+from warden.services.role_usage import session_role_id
 
 __all__ = ["Pipeline", "Response", "warm_up"]
 
@@ -248,6 +249,9 @@ class Pipeline:
             await anyio.to_thread.run_sync(
                 runtime.key_usage.record, info.access_key_id, info.service, region, now
             )
+        role_id = session_role_id(resolved.caller)
+        if role_id is not None and runtime.role_usage.due(role_id, region, now):
+            await anyio.to_thread.run_sync(runtime.role_usage.record, role_id, region, now)
         return resolved.caller
 
     async def _resolve(self, info: SignatureInfo) -> ResolvedKey:

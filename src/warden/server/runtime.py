@@ -23,6 +23,7 @@ from warden.services.change_feed import ChangeFeed
 from warden.services.credentials import CredentialResolver
 from warden.services.environment import ServiceEnvironment
 from warden.services.key_usage import KeyUsageRecorder
+from warden.services.role_usage import RoleUsageRecorder
 from warden.store import AlreadyExists, Store, open_store
 
 __all__ = ["Runtime", "partition_for_region"]
@@ -53,6 +54,7 @@ class Runtime:
     key_usage: KeyUsageRecorder
     audit: AuditRecorder
     alerts: AlertEngine
+    role_usage: RoleUsageRecorder
     listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
@@ -96,6 +98,7 @@ class Runtime:
             signing_keys=SigningKeyCache(),
             clock=clock,
             key_usage=KeyUsageRecorder(store),
+            role_usage=RoleUsageRecorder(store),
         )
 
     def env_for_partition(self, partition: str) -> ServiceEnvironment:
