@@ -205,3 +205,28 @@ def test_every_lookup_attribute_finds_the_event(server: LiveServer, new_user: Ca
         else any(r[key] == value for r in e["Resources"])
         for e in found
     )
+
+
+def test_aws_cli_lookup_events(server: LiveServer, root_iam: Any) -> None:
+    """`aws cloudtrail lookup-events` works against warden unchanged."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    name = f"cli-trail-{uuid.uuid4().hex[:6]}"
+    root_iam.create_user(UserName=name)
+    env = dict(os.environ)
+    env.update(
+        AWS_SHARED_CREDENTIALS_FILE=str(server.settings.data_dir / "credentials"),
+        AWS_CONFIG_FILE=str(server.settings.data_dir / "config"),
+    )
+    env.pop("AWS_PROFILE", None)
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "aws"), "cloudtrail", "lookup-events", "--output", "json",
+         "--lookup-attributes", f"AttributeKey=ResourceName,AttributeValue={name}"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    events = json.loads(out.stdout)["Events"]
+    assert [e["EventName"] for e in events] == ["CreateUser"]
