@@ -69,9 +69,6 @@ class Services(Protocol):
     @property
     def tokens(self) -> Any: ...
 
-    @property
-    def credential_reports(self) -> dict[str, tuple[datetime, bytes]]: ...
-
 
 @dataclass(slots=True)
 class Call:

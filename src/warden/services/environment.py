@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
@@ -26,4 +25,3 @@ class ServiceEnvironment:
     # Seals and opens STS session tokens; derived from the master key in a server.
     tokens: TokenKeyring = field(default_factory=lambda: token_keyring_for(MasterKey.generate()))
     # Credential reports by account: (generated at, CSV). Node-local, as reports are short-lived.
-    credential_reports: dict[str, tuple[datetime, bytes]] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 """The credential report: GenerateCredentialReport and GetCredentialReport, in AWS's CSV columns.
 
-The report is built when it is generated and kept for four hours, as AWS keeps it.
+The report is built when it is generated and kept in the store for four hours, as AWS keeps it,
+so every node serves the report any node generated.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html
 """
 
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,7 +44,6 @@ class ReportExpired(AwsError):
     sender_fault = True
 
 
-_lock = threading.Lock()
 
 
 def _time(value: datetime | None, absent: str = "N/A") -> str:
@@ -102,20 +101,16 @@ def _build(call: Call) -> bytes:
 
 def generate_credential_report(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:GenerateCredentialReport", "*")
-    with _lock:
-        existing = call.services.credential_reports.get(call.account_id)
+    existing = call.tx.get_credential_report(call.account_id)
     if existing is not None and call.now - existing[0] < _LIFETIME:
         return {"State": "COMPLETE"}
-    content = _build(call)
-    with _lock:
-        call.services.credential_reports[call.account_id] = (call.now, content)
+    call.tx.put_credential_report(call.account_id, call.now, _build(call))
     return {"State": "STARTED", "Description": "No report exists. Starting a new report generation task"}
 
 
 def get_credential_report(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:GetCredentialReport", "*")
-    with _lock:
-        existing = call.services.credential_reports.get(call.account_id)
+    existing = call.tx.get_credential_report(call.account_id)
     if existing is None:
         raise ReportNotPresent(
             "Credential report not present. Call GenerateCredentialReport to generate a credential report."

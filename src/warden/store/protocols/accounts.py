@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from warden.model import Account, PasswordPolicy
@@ -29,6 +30,12 @@ class AccountOps(Protocol):
         authorization depends on. Raises NotFound("account")."""
 
     def get_password_policy(self, account_id: str) -> PasswordPolicy | None: ...
+
+    def get_credential_report(self, account_id: str) -> tuple[datetime, bytes] | None:
+        """The account's latest credential report: when it was generated, and its CSV."""
+
+    def put_credential_report(self, account_id: str, generated_at: datetime, content: bytes) -> None:
+        """Replace the account's credential report."""
 
     def put_password_policy(self, account_id: str, policy: PasswordPolicy) -> None: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select, update
@@ -97,6 +98,19 @@ class AccountsMixin(SqlTransactionBase):
         if row is None:
             return None
         return PasswordPolicy(**{name: row._mapping[name] for name in _POLICY_FIELDS})
+
+    def get_credential_report(self, account_id: str) -> tuple[datetime, bytes] | None:
+        table = s.credential_reports
+        row = self._conn.execute(
+            select(table.c.generated_at, table.c.content).where(table.c.account_id == account_id)
+        ).first()
+        return (row[0], bytes(row[1])) if row is not None else None
+
+    def put_credential_report(self, account_id: str, generated_at: datetime, content: bytes) -> None:
+        self._require_account(account_id)
+        table = s.credential_reports
+        self._conn.execute(table.delete().where(table.c.account_id == account_id))
+        self._conn.execute(table.insert().values(account_id=account_id, generated_at=generated_at, content=content))
 
     def put_password_policy(self, account_id: str, policy: PasswordPolicy) -> None:
         self._require_account(account_id)

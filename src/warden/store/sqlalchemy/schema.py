@@ -33,6 +33,7 @@ __all__ = [
     "audit_digests",
     "audit_event_resources",
     "audit_events",
+    "credential_reports",
     "group_members",
     "group_policy_attachments",
     "groups",
@@ -63,6 +64,16 @@ accounts = Table(
     Column("partition", String(32), nullable=False),
     Column("create_date", UtcDateTime(), nullable=False),
     Column("change_counter", BigInteger, nullable=False),
+)
+
+# The account's latest credential report (AWS keeps one per account for four hours); in the
+# store so that every node serves the report any node generated.
+credential_reports = Table(
+    "credential_reports",
+    metadata,
+    Column("account_id", String(12), ForeignKey("accounts.account_id"), primary_key=True),
+    Column("generated_at", UtcDateTime(), nullable=False),
+    Column("content", LargeBinary, nullable=False),
 )
 
 password_policies = Table(
