@@ -56,6 +56,7 @@ def issue_session(
         "mfa_at": _time(caller.mfa_authenticated_at),
         "policies": list(caller.session_policies),
         "source_identity": caller.source_identity,
+        "ttk": list(caller.transitive_tag_keys),
     }
     token = seal_token(claims, keyring, issued_at=now, expires_at=expiration)
     return Session(pair.access_key_id, pair.secret_access_key, token, expiration)
@@ -90,5 +91,6 @@ def caller_from_token(
         token_issued_at=opened.issued_at,
         session_policies=tuple(claims.get("policies", ())),
         source_identity=claims.get("source_identity"),
+        transitive_tag_keys=tuple(claims.get("ttk", ())),
     )
     return str(claims["sk"]).encode(), caller
