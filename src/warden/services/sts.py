@@ -10,6 +10,7 @@ from typing import Any
 
 from warden.services.call import Call
 from warden.services.dispatch import Handler
+from warden.services.sts_access_key_info import get_access_key_info
 from warden.services.sts_assume_role import assume_role
 from warden.services.sts_federation_token import get_federation_token
 
@@ -31,4 +32,5 @@ HANDLERS: dict[str, Handler] = {
     "GetCallerIdentity": get_caller_identity,
     "AssumeRole": assume_role,
     "GetFederationToken": get_federation_token,
+    "GetAccessKeyInfo": get_access_key_info,
 }
