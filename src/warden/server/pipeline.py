@@ -42,6 +42,7 @@ from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
+from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 
 __all__ = ["Pipeline", "Response", "warm_up"]
 
@@ -68,6 +69,7 @@ class Response:
     body: bytes
     content_type: str
     request_id: str
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 def warm_up() -> None:
@@ -209,7 +211,12 @@ class Pipeline:
         if json_wire:
             return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id)
         body = encode_query_error(error, request_id, xml_namespace=namespace)
-        return Response(error.http_status, body, "text/xml", request_id)
+        headers: tuple[tuple[bytes, bytes], ...] = ()
+        encoded = getattr(error, "encoded_authorization_message", None)
+        if encoded:
+            # Not in the message text: AWS IAM and STS never append one (see sts_decode_message).
+            headers = ((ENCODED_MESSAGE_HEADER.encode(), encoded.encode("ascii")),)
+        return Response(error.http_status, body, "text/xml", request_id, headers)
 
     def _signature(self, request: HttpRequest, draft: EventDraft) -> SignatureInfo | None:
         """The claimed signature; None only for an unsigned request in mock mode."""

@@ -30,6 +30,7 @@ from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.change_feed import ChangeFeed
 from warden.services.denial import denial_message
+from warden.services.denial_details import encode_denial
 from warden.services.effective_policies import PolicyDocuments, load_policy_documents
 
 __all__ = ["Authorizer", "caller_context", "policy_set_for"]
@@ -217,8 +218,14 @@ class Authorizer:
         explained = self.decide(
             call, action, resource, context, resource_policy, explain=True, resource_account=resource_account
         )
-        raise AccessDenied(
+        denied = AccessDenied(
             denial_message(
                 call.caller.arn, action, resource, explained.outcome.value, explained.details or {}
             )
         )
+        merged = caller_context(call)
+        merged.update(context)
+        denied.encoded_authorization_message = encode_denial(
+            call.services.authorization_messages, call.caller, action, resource, merged, explained
+        )
+        raise denied

@@ -70,6 +70,9 @@ class Services(Protocol):
     def tokens(self) -> Any: ...
 
     @property
+    def authorization_messages(self) -> Any: ...
+
+    @property
     def credential_reports(self) -> dict[str, tuple[datetime, bytes]]: ...
 
 
