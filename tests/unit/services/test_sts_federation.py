@@ -108,3 +108,11 @@ def test_federation_session_tags(h: Harness) -> None:
     carol = session_caller(h, answer)
     assert dict(carol.tags) == {"team": "blue"}
     assert _decide(h, carol, "s3:GetObject") == "allowed"
+
+
+def test_root_federation_is_bounded_by_the_session_policy(h: Harness) -> None:
+    fed = session_caller(h, h.call("GetFederationToken", {"Name": "ops", "Policy": document(allow("s3:GetObject"))},
+                                   service="sts"))
+    assert fed.name is None
+    assert _decide(h, fed, "s3:GetObject") == "allowed"
+    assert _decide(h, fed, "s3:PutObject") == "implicitDeny"

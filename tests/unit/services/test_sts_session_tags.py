@@ -133,3 +133,22 @@ def test_source_identity_needs_permission_and_cannot_change(h: Harness) -> None:
     kept = h.call("AssumeRole", {"RoleArn": second, "RoleSessionName": "two"}, caller=hop_caller, service="sts")
     assert kept["SourceIdentity"] == "alice"
     assert session_caller(h, kept).source_identity == "alice"
+
+
+def test_tag_limits_and_packed_size(h: Harness) -> None:
+    """At most 50 session tags; tags share the packed limit with session policies
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)."""
+    from warden.errors import PackedPolicyTooLarge, ValidationError
+
+    alice_arn = _alice(h)
+    role = make_role(h, "r", trust(alice_arn, "sts:AssumeRole", "sts:TagSession"))
+    alice = h.user_caller("alice")
+    base = {"RoleArn": role, "RoleSessionName": "s1"}
+    with pytest.raises(ValidationError):
+        h.call("AssumeRole", {**base, "Tags": [{"Key": f"k{i}", "Value": "v"} for i in range(51)]},
+               caller=alice, service="sts")
+    big = [{"Key": f"k{i:02d}" + "x" * 100, "Value": "v" * 200} for i in range(20)]
+    with pytest.raises(PackedPolicyTooLarge, match=r"Packed policy consumes \d+% of allotted space"):
+        h.call("AssumeRole", {**base, "Tags": big}, caller=alice, service="sts")
+    small = h.call("AssumeRole", {**base, "Tags": big[:2]}, caller=alice, service="sts")
+    assert 1 <= small["PackedPolicySize"] <= 100
