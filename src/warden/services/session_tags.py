@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from warden.errors import AccessDenied, InvalidParameterValue
+from warden.model import Role
+from warden.services.call import Call
 from warden.services.caller import Caller
 
 __all__ = [
     "SessionTags",
+    "authorize_session_attributes",
     "check_source_identity",
     "merge_principal_tags",
     "requested_session_tags",
@@ -114,3 +117,22 @@ def check_source_identity(params: Mapping[str, Any], caller: Caller) -> str | No
     if requested and requested != caller.source_identity:
         raise AccessDenied("SourceIdentity cannot be changed once it is set for a role session.")
     return caller.source_identity
+
+
+def authorize_session_attributes(
+    call: Call,
+    role: Role,
+    context: Mapping[str, str | tuple[str, ...]],
+    tags: SessionTags,
+    source_identity: str | None,
+) -> None:
+    """Tagging the session (passed or inherited transitive tags) needs sts:TagSession; setting a
+    source identity, or carrying one on down a role chain, needs sts:SetSourceIdentity. Both are
+    decided like sts:AssumeRole: by the caller's policies and the role's trust policy."""
+    trust_policy, account = role.assume_role_policy_document, role.account_id
+    if tags.any:
+        call.authorize("sts:TagSession", role.arn, context={**context, **tags.tag_session_context()},
+                       resource_tags=role.tags, resource_policy=trust_policy, resource_account=account)
+    if source_identity:
+        call.authorize("sts:SetSourceIdentity", role.arn, context={**context, "sts:SourceIdentity": source_identity},
+                       resource_tags=role.tags, resource_policy=trust_policy, resource_account=account)

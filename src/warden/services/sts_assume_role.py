@@ -15,7 +15,12 @@ from warden.errors import AccessDenied, ValidationError
 from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.session_policies import session_policies
-from warden.services.session_tags import check_source_identity, merge_principal_tags, requested_session_tags
+from warden.services.session_tags import (
+    authorize_session_attributes,
+    check_source_identity,
+    merge_principal_tags,
+    requested_session_tags,
+)
 from warden.services.sessions import issue_session
 
 __all__ = ["assume_role"]
@@ -56,16 +61,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         resource_policy=role.assume_role_policy_document,
         resource_account=role.account_id,
     )
-    trust = {"resource_tags": role.tags, "resource_policy": role.assume_role_policy_document,
-             "resource_account": role.account_id}
-    if tags.any:
-        # Session tags (passed or inherited transitive ones) need sts:TagSession as well.
-        call.authorize("sts:TagSession", role.arn, context={**context, **tags.tag_session_context()}, **trust)
     source_identity = check_source_identity(params, call.caller)
-    if source_identity:
-        # Setting it, and carrying it on down a role chain, both need sts:SetSourceIdentity.
-        identity_context = {**context, "sts:SourceIdentity": source_identity}
-        call.authorize("sts:SetSourceIdentity", role.arn, context=identity_context, **trust)
+    authorize_session_attributes(call, role, context, tags, source_identity)
     chained = call.caller.kind is CallerKind.ASSUMED_ROLE
     duration = int(params.get("DurationSeconds", 3600))
     if chained and duration > _CHAINED_MAX:
