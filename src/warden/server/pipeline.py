@@ -208,14 +208,14 @@ class Pipeline:
         self, error: AwsError, request_id: str, namespace: str, record: AccessRecord, json_wire: bool
     ) -> Response:
         record.status, record.error_code = error.http_status, error.code
-        if json_wire:
-            return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id)
-        body = encode_query_error(error, request_id, xml_namespace=namespace)
         headers: tuple[tuple[bytes, bytes], ...] = ()
         encoded = getattr(error, "encoded_authorization_message", None)
         if encoded:
             # Not in the message text: AWS IAM and STS never append one (see sts_decode_message).
             headers = ((ENCODED_MESSAGE_HEADER.encode(), encoded.encode("ascii")),)
+        if json_wire:
+            return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id, headers)
+        body = encode_query_error(error, request_id, xml_namespace=namespace)
         return Response(error.http_status, body, "text/xml", request_id, headers)
 
     def _signature(self, request: HttpRequest, draft: EventDraft) -> SignatureInfo | None:
