@@ -21,6 +21,7 @@ __all__ = [
     "IncompleteSignature",
     "InvalidAction",
     "InvalidAuthenticationCode",
+    "InvalidAuthorizationMessageException",
     "InvalidClientTokenId",
     "InvalidInput",
     "InvalidParameterCombination",
@@ -73,6 +74,8 @@ class _ClientError(AwsError):
 class AccessDenied(_ClientError):
     code = "AccessDenied"
     http_status = 403
+    # Set by the authorizer: the sealed details of the denial (STS DecodeAuthorizationMessage).
+    encoded_authorization_message: str | None = None
 
 
 class ValidationError(_ClientError):
@@ -172,6 +175,12 @@ class InvalidUserType(_ClientError):
 class InvalidAuthenticationCode(_ClientError):
     code = "InvalidAuthenticationCode"
     http_status = 403
+
+
+class InvalidAuthorizationMessageException(_ClientError):
+    """STS DecodeAuthorizationMessage: the message is not one this service encoded (or was altered)."""
+
+    code = "InvalidAuthorizationMessageException"
 
 
 class PackedPolicyTooLarge(_ClientError):

@@ -58,8 +58,10 @@ class Request:
 
     @property
     def is_trust_action(self) -> bool:
-        """Role assumption is authorized against the role's trust policy."""
-        return self.action_key in TRUST_ACTIONS
+        """Role assumption is authorized against the role's trust policy. sts:TagSession on
+        anything but a role (GetFederationToken's federated user) is an ordinary identity-policy
+        action: there is no trust policy to grant it."""
+        return self.action_key in TRUST_ACTIONS and ":role/" in self.resource
 
     @property
     def cross_account(self) -> bool:

@@ -25,8 +25,12 @@ ANY = "*"
 
 # Shapes the models leave unmarked although they carry credentials: STS session tokens
 # (`tokenType`) and one-time MFA codes (`tokenCodeType`, `authenticationCodeType`). Named by
-# shape, not by member, so every operation that uses them is covered.
-_UNMARKED_SECRET_SHAPES = frozenset({"tokenType", "tokenCodeType", "authenticationCodeType"})
+# shape, not by member, so every operation that uses them is covered. Authorization messages
+# (DecodeAuthorizationMessage) are hidden too: the decoded one is what AWS encodes because it is
+# privileged, and the encoded one would let a trail reader decode it again.
+_UNMARKED_SECRET_SHAPES = frozenset(
+    {"tokenType", "tokenCodeType", "authenticationCodeType", "encodedMessageType", "decodedMessageType"}
+)
 
 
 def is_sensitive(shape: Shape) -> bool:

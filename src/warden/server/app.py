@@ -92,7 +92,7 @@ class WardenApp:
             response.status,
             response.body,
             response.content_type,
-            [(b"x-amzn-requestid", response.request_id.encode())],
+            [(b"x-amzn-requestid", response.request_id.encode()), *response.headers],
         )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -43,6 +43,7 @@ from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
 from warden.services.role_usage import session_role_id
+from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 
 __all__ = ["Pipeline", "Response", "warm_up"]
 
@@ -69,6 +70,7 @@ class Response:
     body: bytes
     content_type: str
     request_id: str
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 def warm_up() -> None:
@@ -207,10 +209,15 @@ class Pipeline:
         self, error: AwsError, request_id: str, namespace: str, record: AccessRecord, json_wire: bool
     ) -> Response:
         record.status, record.error_code = error.http_status, error.code
+        headers: tuple[tuple[bytes, bytes], ...] = ()
+        encoded = getattr(error, "encoded_authorization_message", None)
+        if encoded:
+            # Not in the message text: AWS IAM and STS never append one (see sts_decode_message).
+            headers = ((ENCODED_MESSAGE_HEADER.encode(), encoded.encode("ascii")),)
         if json_wire:
-            return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id)
+            return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id, headers)
         body = encode_query_error(error, request_id, xml_namespace=namespace)
-        return Response(error.http_status, body, "text/xml", request_id)
+        return Response(error.http_status, body, "text/xml", request_id, headers)
 
     def _signature(self, request: HttpRequest, draft: EventDraft) -> SignatureInfo | None:
         """The claimed signature; None only for an unsigned request in mock mode."""

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from warden.audit import AuditRecorder, DigestSigner
 from warden.audit.alerts import AlertEngine
+from warden.auth.authorization_messages import authorization_message_keyring_for
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.signing_keys import SigningKeyCache
@@ -76,6 +77,7 @@ class Runtime:
             passwords=PasswordHasher(),
             mock=settings.mock,
             tokens=token_keyring_for(master),
+            authorization_messages=authorization_message_keyring_for(master),
         )
         listener = None
         if is_postgres_url(settings.effective_database_url):

@@ -30,11 +30,17 @@ from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.change_feed import ChangeFeed
 from warden.services.denial import denial_message
+from warden.services.denial_details import encode_denial
 from warden.services.effective_policies import PolicyDocuments, load_policy_documents
 
 __all__ = ["Authorizer", "caller_context", "policy_set_for"]
 
 _CACHE_SIZE = 4096
+_ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+_ROOT_FEDERATION = PolicyDocuments((("the account root user", _ALLOW_ALL),), None)
+# AWS: credentials from GetFederationToken cannot call IAM, nor STS except GetCallerIdentity.
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html
+_FEDERATED_FORBIDDEN = ("iam:", "sts:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +132,14 @@ class Authorizer:
             kind, name = PrincipalKind.USER, caller.name or ""
         elif caller.kind is CallerKind.ASSUMED_ROLE:
             kind, name = PrincipalKind.ROLE, caller.role_name or ""
+        elif caller.kind is CallerKind.FEDERATED_USER and caller.name:
+            # A federated user holds the policies of the IAM user that federated it, narrowed by
+            # its session policies.
+            kind, name = PrincipalKind.USER, caller.name
+        elif caller.kind is CallerKind.FEDERATED_USER:
+            return _ROOT_FEDERATION  # federated by the root user: only session policies narrow it
         else:
-            return None  # the root user and federated users carry no stored identity policies
+            return None  # the root user carries no stored identity policies
         key = (call.partition, caller.account_id, kind.value, name.lower())
         generation = self._feed.generation
         with self._lock:
@@ -196,6 +208,8 @@ class Authorizer:
     ) -> None:
         if call.services.mock:
             return
+        if call.caller.kind is CallerKind.FEDERATED_USER and action.lower().startswith(_FEDERATED_FORBIDDEN):
+            raise AccessDenied(denial_message(call.caller.arn, action, resource, "implicitDeny", {}))
         decision = self.decide(
             call, action, resource, context, resource_policy, resource_account=resource_account
         )
@@ -204,8 +218,14 @@ class Authorizer:
         explained = self.decide(
             call, action, resource, context, resource_policy, explain=True, resource_account=resource_account
         )
-        raise AccessDenied(
+        denied = AccessDenied(
             denial_message(
                 call.caller.arn, action, resource, explained.outcome.value, explained.details or {}
             )
         )
+        merged = caller_context(call)
+        merged.update(context)
+        denied.encoded_authorization_message = encode_denial(
+            call.services.authorization_messages, call.caller, action, resource, merged, explained
+        )
+        raise denied

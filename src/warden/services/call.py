@@ -69,6 +69,9 @@ class Services(Protocol):
     @property
     def tokens(self) -> Any: ...
 
+    @property
+    def authorization_messages(self) -> Any: ...
+
 
 @dataclass(slots=True)
 class Call:

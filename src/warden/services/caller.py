@@ -27,6 +27,9 @@ class Caller:
     `name` is the user name (users only; `aws:username`). `role_arn` and `role_name` are set for
     role sessions, whose identity policies are the role's. `session_policies` are the policy
     documents (JSON text) that intersect a temporary session's permissions.
+    For a federated user (GetFederationToken), `name` is the IAM user whose policies it inherits
+    (None when the root user federated). `transitive_tag_keys` are the keys of `tags` that pass on
+    to the next session of a role chain.
     """
 
     kind: CallerKind
@@ -44,6 +47,7 @@ class Caller:
     token_issued_at: datetime | None = None
     session_policies: tuple[str, ...] = field(default=())
     source_identity: str | None = None
+    transitive_tag_keys: tuple[str, ...] = ()
 
     @property
     def is_root(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from warden.auth.authorization_messages import authorization_message_keyring_for
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.token_keys import token_keyring_for
@@ -24,4 +25,8 @@ class ServiceEnvironment:
     mock: bool = False
     # Seals and opens STS session tokens; derived from the master key in a server.
     tokens: TokenKeyring = field(default_factory=lambda: token_keyring_for(MasterKey.generate()))
+    # Seals and opens encoded authorization messages; derived from the master key in a server.
+    authorization_messages: TokenKeyring = field(
+        default_factory=lambda: authorization_message_keyring_for(MasterKey.generate())
+    )
     # Credential reports by account: (generated at, CSV). Node-local, as reports are short-lived.

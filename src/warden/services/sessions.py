@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from warden.auth.keys import new_access_key
+from warden.auth.key_ids import key_id_for_account
+from warden.auth.keys import AccessKeyPair
 from warden.auth.messages import INVALID_CLIENT_TOKEN_ID_MESSAGE
 from warden.auth.tokens import TokenKeyring, open_token, seal_token
 from warden.errors import InvalidClientTokenId
@@ -36,8 +37,12 @@ def _time(moment: datetime | None) -> str | None:
 def issue_session(
     caller: Caller, ids: IdGenerator, keyring: TokenKeyring, *, now: datetime, duration_seconds: int
 ) -> Session:
-    """Seal `caller` (whose access_key_id is replaced by the new ASIA id) into a session token."""
-    pair = new_access_key(ids, temporary=True)
+    """Seal `caller` (whose access_key_id is replaced by the new ASIA id) into a session token.
+    The ASIA id carries the account id as AWS's do, so GetAccessKeyInfo can answer for it."""
+    pair = AccessKeyPair(
+        access_key_id=key_id_for_account("ASIA", caller.account_id, ids.token_bytes(5)),
+        secret_access_key=ids.secret_access_key(),
+    )
     expiration = now + timedelta(seconds=duration_seconds)
     claims: dict[str, Any] = {
         "v": 1,
@@ -56,6 +61,7 @@ def issue_session(
         "mfa_at": _time(caller.mfa_authenticated_at),
         "policies": list(caller.session_policies),
         "source_identity": caller.source_identity,
+        "ttk": list(caller.transitive_tag_keys),
     }
     token = seal_token(claims, keyring, issued_at=now, expires_at=expiration)
     return Session(pair.access_key_id, pair.secret_access_key, token, expiration)
@@ -90,5 +96,6 @@ def caller_from_token(
         token_issued_at=opened.issued_at,
         session_policies=tuple(claims.get("policies", ())),
         source_identity=claims.get("source_identity"),
+        transitive_tag_keys=tuple(claims.get("ttk", ())),
     )
     return str(claims["sk"]).encode(), caller

@@ -1,4 +1,5 @@
-"""AWS STS (2011-06-15): GetCallerIdentity and AssumeRole; the rest of STS comes with the STS issue.
+"""AWS STS (2011-06-15): GetCallerIdentity, AssumeRole, GetFederationToken, GetAccessKeyInfo and
+DecodeAuthorizationMessage.
 
 https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 """
@@ -10,7 +11,10 @@ from typing import Any
 
 from warden.services.call import Call
 from warden.services.dispatch import Handler
+from warden.services.sts_access_key_info import get_access_key_info
 from warden.services.sts_assume_role import assume_role
+from warden.services.sts_decode_message import decode_authorization_message
+from warden.services.sts_federation_token import get_federation_token
 
 __all__ = ["HANDLERS"]
 
@@ -26,4 +30,10 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> Mapping[str, Any]
     }
 
 
-HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity, "AssumeRole": assume_role}
+HANDLERS: dict[str, Handler] = {
+    "GetCallerIdentity": get_caller_identity,
+    "AssumeRole": assume_role,
+    "GetFederationToken": get_federation_token,
+    "GetAccessKeyInfo": get_access_key_info,
+    "DecodeAuthorizationMessage": decode_authorization_message,
+}

@@ -7,25 +7,25 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.htm
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import AccessDenied, MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError
-from warden.policy import MalformedPolicyDocument as PolicyGrammarError
-from warden.policy import PolicyKind, parse_policy
+from warden.errors import AccessDenied, ValidationError
 from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
-from warden.services.effective_policies import managed_policy_document
-from warden.services.partition_arns import stored_policy_arn
+from warden.services.session_policies import session_policies
+from warden.services.session_tags import (
+    authorize_session_attributes,
+    check_source_identity,
+    merge_principal_tags,
+    requested_session_tags,
+)
 from warden.services.sessions import issue_session
 
 __all__ = ["assume_role"]
 
 _ROLE_ARN = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):role/(?:[^/]+/)*([\w+=,.@-]+)$")
-_PACKED_LIMIT = 2048
 _CHAINED_MAX = 3600
 
 
@@ -35,36 +35,6 @@ def _denied(call: Call, role_arn: str) -> AccessDenied:
     )
 
 
-def _session_policies(call: Call, params: Mapping[str, Any], account_id: str) -> tuple[list[str], int]:
-    """The session policy texts (inline first, then managed by ARN) and AWS's PackedPolicySize."""
-    texts: list[str] = []
-    packed = 0
-    inline = params.get("Policy")
-    if inline:
-        try:
-            parse_policy(inline, PolicyKind.SESSION, size_limit=None)
-        except PolicyGrammarError as error:
-            raise MalformedPolicyDocument(error.message) from None
-        compact = json.dumps(json.loads(inline), separators=(",", ":"))
-        texts.append(compact)
-        packed += len(compact)
-    for entry in params.get("PolicyArns") or ():
-        arn = entry["arn"]
-        document = managed_policy_document(
-            call.tx, account_id, stored_policy_arn(arn, call.partition), call.partition
-        )
-        if document is None:
-            raise ValidationError(f"Policy {arn} does not exist or is not attachable.")
-        texts.append(document)
-        packed += len(arn)
-    percent = math.ceil(100 * packed / _PACKED_LIMIT) if texts else 0
-    if percent > 100:
-        raise PackedPolicyTooLarge(
-            f"Packed policy consumes {percent}% of allotted space, please use smaller policy."
-        )
-    return texts, percent
-
-
 def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     role_arn, session_name = params["RoleArn"], params["RoleSessionName"]
     matched = _ROLE_ARN.match(role_arn)
@@ -72,17 +42,17 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     context: dict[str, str | tuple[str, ...]] = {"sts:RoleSessionName": session_name}
     if params.get("ExternalId") is not None:
         context["sts:ExternalId"] = params["ExternalId"]
-    source_identity = params.get("SourceIdentity") or call.caller.source_identity
     if params.get("SourceIdentity"):
         context["sts:SourceIdentity"] = params["SourceIdentity"]
     if call.caller.kind is CallerKind.ROOT or role is None or matched is None:
         # AWS does not let the root user assume roles, and never says whether a role exists.
         call.authorize("sts:AssumeRole", role_arn, context=context)
         raise _denied(call, role_arn)
-    if params.get("Tags") or params.get("TransitiveTagKeys") or params.get("SerialNumber"):
+    tags = requested_session_tags(params, call.caller)
+    if params.get("SerialNumber"):
         call.authorize("sts:AssumeRole", role_arn, context=context, resource_policy=role.assume_role_policy_document,
                        resource_account=role.account_id)
-        raise ValidationError("Session tags and MFA in AssumeRole are not supported by warden yet.")
+        raise ValidationError("MFA in AssumeRole is not supported by warden yet.")
     call.authorize(
         "sts:AssumeRole",
         role.arn,
@@ -91,8 +61,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         resource_policy=role.assume_role_policy_document,
         resource_account=role.account_id,
     )
-    if call.caller.source_identity and params.get("SourceIdentity") not in (None, call.caller.source_identity):
-        raise AccessDenied("SourceIdentity cannot be changed once it is set for a role session.")
+    source_identity = check_source_identity(params, call.caller)
+    authorize_session_attributes(call, role, context, tags, source_identity)
     chained = call.caller.kind is CallerKind.ASSUMED_ROLE
     duration = int(params.get("DurationSeconds", 3600))
     if chained and duration > _CHAINED_MAX:
@@ -101,7 +71,7 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         )
     if duration > role.max_session_duration:
         raise ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-    policies, packed = _session_policies(call, params, role.account_id)
+    policies, packed = session_policies(call, params, role.account_id, tag_bytes=tags.packed_bytes)
     session_arn = f"arn:{call.partition}:sts::{role.account_id}:assumed-role/{role.name}/{session_name}"
     assumed_id = f"{role.role_id}:{session_name}"
     session_caller = Caller(
@@ -117,6 +87,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         mfa_authenticated_at=call.caller.mfa_authenticated_at,
         session_policies=tuple(policies),
         source_identity=source_identity,
+        tags=merge_principal_tags(((t.key, t.value) for t in role.tags), tags),
+        transitive_tag_keys=tags.transitive_keys,
     )
     session = issue_session(
         session_caller, call.services.ids, call.services.tokens, now=call.now, duration_seconds=duration
@@ -131,7 +103,7 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         },
         "AssumedRoleUser": {"AssumedRoleId": assumed_id, "Arn": session_arn},
     }
-    if policies:
+    if policies or tags.passed:
         result["PackedPolicySize"] = packed
     if source_identity:
         result["SourceIdentity"] = source_identity

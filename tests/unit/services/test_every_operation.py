@@ -1,4 +1,4 @@
-"""Every implemented IAM operation, called with plausible input as root and as a user with no
+"""Every implemented IAM and STS operation, called with plausible input as root and as a user with no
 policies: it answers or raises an AWS error (never another exception), and it always authorizes
 (dispatch refuses a handler that skipped authorization with ServiceFailure)."""
 
@@ -13,11 +13,11 @@ from sample_inputs import sample_value
 from warden.errors import AccessDenied, AwsError
 from warden.protocol import load_service
 from warden.protocol.validate import validate_input
-from warden.services import iam
+from warden.services import iam, sts
 
 
-def _params(operation: str) -> dict[str, Any]:
-    op = load_service("iam").find_operation(operation)
+def _params(operation: str, service: str = "iam") -> dict[str, Any]:
+    op = load_service(service).find_operation(operation)
     assert op is not None
     shape = op.input_shape
     params = sample_value(operation, shape) if shape is not None else {}
@@ -27,7 +27,7 @@ def _params(operation: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def h(tmp_path_factory: pytest.TempPathFactory) -> Harness:
-    harness = make_harness(tmp_path_factory.mktemp("every"), {"iam": iam.HANDLERS})
+    harness = make_harness(tmp_path_factory.mktemp("every"), {"iam": iam.HANDLERS, "sts": sts.HANDLERS})
     harness.call("CreateUser", {"UserName": "nobody"})
     return harness
 
@@ -47,3 +47,24 @@ def test_operation_answers_or_raises_an_aws_error(h: Harness, operation: str) ->
 def test_a_user_without_policies_is_denied(h: Harness, operation: str) -> None:
     with pytest.raises(AccessDenied, match="User: arn:aws:iam::111122223333:user/nobody is not authorized"):
         h.call(operation, _params(operation), caller=h.user_caller("nobody"))
+
+
+# GetCallerIdentity answers whatever the policies say (AWS: no permissions are required).
+_STS_DENIABLE = sorted(set(sts.HANDLERS) - {"GetCallerIdentity"})
+
+
+@pytest.mark.parametrize("operation", sorted(sts.HANDLERS))
+def test_sts_operation_answers_or_raises_an_aws_error(h: Harness, operation: str) -> None:
+    params = _params(operation, "sts")
+    for caller in (h.root, h.user_caller("nobody")):
+        try:
+            h.call(operation, params, caller=caller, service="sts")
+        except AwsError as error:
+            assert error.code not in ("ServiceFailure", "InternalFailure"), (operation, error.message)
+            assert error.message
+
+
+@pytest.mark.parametrize("operation", _STS_DENIABLE)
+def test_a_user_without_policies_is_denied_sts(h: Harness, operation: str) -> None:
+    with pytest.raises(AccessDenied, match="User: arn:aws:iam::111122223333:user/nobody is not authorized"):
+        h.call(operation, _params(operation, "sts"), caller=h.user_caller("nobody"), service="sts")
