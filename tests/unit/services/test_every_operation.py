@@ -50,6 +50,8 @@ def _value(name: str, shape: Shape) -> Any:
         return "elasticbeanstalk.amazonaws.com"
     if name == "Password" or name == "NewPassword" or name == "OldPassword":
         return "Correct-Horse-9-battery!"
+    if name.startswith("AuthenticationCode"):
+        return "123456"
     if name == "ActionNames":
         return "s3:GetObject"
     return "name1"
