@@ -19,20 +19,27 @@ from datetime import datetime, timedelta
 
 from warden.auth.secretbox import SecretBox
 from warden.auth.totp import InvalidTotpCode, encode_seed, seed_key, verify_consecutive, verify_totp
-from warden.errors import AwsError
+from warden.errors import AccessDenied, AwsError
 from warden.model import MfaDevice
+from warden.services.call import Call
+from warden.services.caller import CallerKind
 from warden.services.dispatch import CommitThenRaise
 from warden.store import Transaction
 
 __all__ = [
     "BACKOFF_MAX",
     "BACKOFF_START",
+    "STS_BOTH_REQUIRED",
+    "STS_INVALID_CODE",
+    "STS_UNKNOWN_DEVICE",
     "THROTTLE_AFTER",
     "check_code",
     "check_consecutive_codes",
     "device_key",
+    "mfa_requested",
     "new_seed",
     "seal_seed",
+    "verify_caller_mfa",
 ]
 
 THROTTLE_AFTER = 5
@@ -57,8 +64,9 @@ def new_seed(random_bytes: bytes) -> str:
 
 
 def _backoff(failures: int) -> timedelta:
-    doublings = max(failures - THROTTLE_AFTER, 0)
-    return min(BACKOFF_START * (2 ** min(doublings, 16)), BACKOFF_MAX)
+    doublings = min(max(failures - THROTTLE_AFTER, 0), 16)
+    backoff: timedelta = BACKOFF_START * (1 << doublings)
+    return min(backoff, BACKOFF_MAX)
 
 
 def _refuse(tx: Transaction, device: MfaDevice, now: datetime, refusal: AwsError) -> CommitThenRaise:
@@ -104,3 +112,37 @@ def check_consecutive_codes(
         raise _refuse(tx, device, now, refusal) from None
     if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
         raise _refuse(tx, device, now, refusal)
+
+
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html (SerialNumber,
+# TokenCode); the texts are those STS answers with.
+STS_INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+STS_BOTH_REQUIRED = "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+STS_UNKNOWN_DEVICE = (
+    "MultiFactorAuthentication failed, unable to validate MFA code. "
+    "Please verify your MFA serial number is valid and associated with this user."
+)
+
+
+def mfa_requested(serial_number: str | None, token_code: str | None) -> bool:
+    """Whether an STS request carries MFA; one of the two without the other is refused."""
+    if not serial_number and not token_code:
+        return False
+    if not serial_number or not token_code:
+        raise AccessDenied(STS_BOTH_REQUIRED)
+    return True
+
+
+def verify_caller_mfa(call: Call, serial_number: str, token_code: str) -> None:
+    """Check an STS request's TokenCode against the caller's own enabled device. Call after
+    authorizing: a wrong code is refused with AccessDenied and still counted."""
+    device = call.tx.get_mfa_device(call.account_id, serial_number)
+    owner = call.caller.name if call.caller.kind is CallerKind.USER else None
+    if (
+        device is None
+        or owner is None
+        or device.account_id != call.account_id
+        or (device.user_name or "").lower() != owner.lower()
+    ):
+        raise AccessDenied(STS_UNKNOWN_DEVICE)
+    check_code(call.tx, call.services.secrets, device, token_code, call.now, AccessDenied(STS_INVALID_CODE))

@@ -11,6 +11,7 @@ from typing import Any
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.sts_assume_role import assume_role
+from warden.services.sts_session_token import get_session_token
 
 __all__ = ["HANDLERS"]
 
@@ -26,4 +27,8 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> Mapping[str, Any]
     }
 
 
-HANDLERS: dict[str, Handler] = {"GetCallerIdentity": get_caller_identity, "AssumeRole": assume_role}
+HANDLERS: dict[str, Handler] = {
+    "GetCallerIdentity": get_caller_identity,
+    "AssumeRole": assume_role,
+    "GetSessionToken": get_session_token,
+}

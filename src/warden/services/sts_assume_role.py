@@ -19,6 +19,7 @@ from warden.policy import PolicyKind, parse_policy
 from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.effective_policies import managed_policy_document
+from warden.services.mfa_codes import mfa_requested, verify_caller_mfa
 from warden.services.sessions import issue_session
 
 __all__ = ["assume_role"]
@@ -76,10 +77,14 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         # AWS does not let the root user assume roles, and never says whether a role exists.
         call.authorize("sts:AssumeRole", role_arn, context=context)
         raise _denied(call, role_arn)
-    if params.get("Tags") or params.get("TransitiveTagKeys") or params.get("SerialNumber"):
+    if params.get("Tags") or params.get("TransitiveTagKeys"):
         call.authorize("sts:AssumeRole", role_arn, context=context, resource_policy=role.assume_role_policy_document,
                        resource_account=role.account_id)
         raise ValidationError("Session tags and MFA in AssumeRole are not supported by warden yet.")
+    with_mfa = mfa_requested(params.get("SerialNumber"), params.get("TokenCode"))
+    if with_mfa:
+        # Decide as if the code were good, then check it: a refused code is still counted.
+        context.update({"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"})
     call.authorize(
         "sts:AssumeRole",
         role.arn,
@@ -88,6 +93,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         resource_policy=role.assume_role_policy_document,
         resource_account=role.account_id,
     )
+    if with_mfa:
+        verify_caller_mfa(call, params["SerialNumber"], params["TokenCode"])
     if call.caller.source_identity and params.get("SourceIdentity") not in (None, call.caller.source_identity):
         raise AccessDenied("SourceIdentity cannot be changed once it is set for a role session.")
     chained = call.caller.kind is CallerKind.ASSUMED_ROLE
@@ -110,8 +117,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         role_arn=role.arn,
         role_name=role.name,
         session_name=session_name,
-        mfa_authenticated=call.caller.mfa_authenticated,
-        mfa_authenticated_at=call.caller.mfa_authenticated_at,
+        mfa_authenticated=with_mfa or call.caller.mfa_authenticated,
+        mfa_authenticated_at=call.now if with_mfa else call.caller.mfa_authenticated_at,
         session_policies=tuple(policies),
         source_identity=source_identity,
     )

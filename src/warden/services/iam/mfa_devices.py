@@ -69,9 +69,9 @@ class _Owner:
 
 def _owner(call: Call, params: Mapping[str, Any], *, required: bool = False) -> _Owner:
     """`UserName`, or without it the signing principal, as AWS infers it."""
-    name = params.get("UserName")
-    if name is None and not required:
-        if call.caller.kind is CallerKind.ROOT:
+    name: str | None = params.get("UserName")
+    if name is None:
+        if call.caller.kind is CallerKind.ROOT and not required:
             return _Owner(None, call.caller.arn, None)
         if call.caller.kind is not CallerKind.USER or not call.caller.name:
             raise ValidationError(_NON_USER_CREDENTIALS)
