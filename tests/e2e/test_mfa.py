@@ -120,10 +120,21 @@ def test_deny_without_mfa_and_the_mfa_session(server: LiveServer, root_iam: Any,
         _session_client(server, "sts", credentials).get_session_token()
     assert _error(caught) == ("AccessDenied", "Cannot call GetSessionToken with session credentials")
 
+
+
+def test_session_token_without_mfa_cannot_call_iam(server: LiveServer, root_iam: Any, new_user: Any) -> None:
+    """https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html: "You cannot
+    call any IAM API operations unless MFA authentication information is included"; AWS answers
+    InvalidClientTokenId."""
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]}
+    _, serial, phone, _, sts = _user_with_device(root_iam, new_user, allow)
     plain = sts.get_session_token()["Credentials"]
     with pytest.raises(ClientError) as caught:
         _session_client(server, "iam", plain).list_users()
-    assert "explicit deny" in _error(caught)[1]
+    assert _error(caught) == ("InvalidClientTokenId", "The security token included in the request is invalid.")
+    assert _session_client(server, "sts", plain).get_caller_identity()["Account"] == ACCOUNT
+    with_mfa = sts.get_session_token(SerialNumber=serial, TokenCode=phone.code())["Credentials"]
+    _session_client(server, "iam", with_mfa).list_users()
 
 
 def test_a_code_is_accepted_once(root_iam: Any, new_user: Any) -> None:

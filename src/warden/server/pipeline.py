@@ -37,6 +37,7 @@ from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
+from warden.services.sts_session_token import check_session_token_scope
 
 __all__ = ["Pipeline", "Response", "warm_up"]
 
@@ -126,6 +127,7 @@ class Pipeline:
             namespace = service.xml_namespace or IAM_NAMESPACE
             region = info.region if info else runtime.settings.region
             caller = await self._caller(request, info, region)
+            check_session_token_scope(caller, service_name)
             record.principal, record.access_key_id = caller.arn, caller.access_key_id
             operation, values = decode_query_request(service, params)
             record.action = operation.name

@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 - Only long-term credentials may call it; a session is refused.
 - DurationSeconds 900..129600, default 43200; sessions of the root user last 900..3600 s,
   default one hour.
+- Its credentials call IAM only if MFA was used (`check_session_token_scope`, at authentication).
 - With SerialNumber and TokenCode, the code is checked against the caller's enabled virtual
   MFA device; the session then carries `aws:MultiFactorAuthPresent` true and an
   `aws:MultiFactorAuthAge` counted from now.
@@ -17,13 +18,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from warden.errors import AccessDenied
+from warden.auth.messages import INVALID_CLIENT_TOKEN_ID_MESSAGE
+from warden.errors import AccessDenied, InvalidClientTokenId
 from warden.services.call import Call
-from warden.services.caller import CallerKind
+from warden.services.caller import Caller, CallerKind
 from warden.services.mfa_codes import mfa_requested, verify_caller_mfa
 from warden.services.sessions import issue_session
 
-__all__ = ["DEFAULT_DURATION", "ROOT_MAX_DURATION", "get_session_token"]
+__all__ = ["DEFAULT_DURATION", "ROOT_MAX_DURATION", "check_session_token_scope", "get_session_token"]
 
 DEFAULT_DURATION = 43200
 ROOT_MAX_DURATION = 3600
@@ -36,6 +38,15 @@ def _duration(call: Call, params: Mapping[str, Any]) -> int:
     if call.caller.kind is CallerKind.ROOT:
         return min(int(params.get("DurationSeconds", ROOT_MAX_DURATION)), ROOT_MAX_DURATION)
     return int(params.get("DurationSeconds", DEFAULT_DURATION))
+
+
+def check_session_token_scope(caller: Caller, service_name: str) -> None:
+    """GetSessionToken's credentials cannot call IAM unless MFA was used to get them
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html).
+    AWS refuses such a call at authentication, as an invalid security token."""
+    from_session_token = caller.kind in (CallerKind.USER, CallerKind.ROOT) and caller.token_issued_at is not None
+    if from_session_token and service_name == "iam" and not caller.mfa_authenticated:
+        raise InvalidClientTokenId(INVALID_CLIENT_TOKEN_ID_MESSAGE)
 
 
 def get_session_token(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:

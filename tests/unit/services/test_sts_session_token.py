@@ -16,11 +16,12 @@ from identity_grants import grant
 
 from harness import ACCOUNT_ID, Harness, make_harness
 from warden.auth.totp import hotp, seed_key, time_step
-from warden.errors import AccessDenied, ValidationError
+from warden.errors import AccessDenied, InvalidClientTokenId, ValidationError
 from warden.services import iam, sts
 from warden.services.caller import Caller
 from warden.services.mfa_codes import THROTTLE_AFTER, device_key
 from warden.services.sessions import caller_from_token
+from warden.services.sts_session_token import check_session_token_scope
 
 SERIAL = f"arn:aws:iam::{ACCOUNT_ID}:mfa/bob-phone"
 INVALID = "MultiFactorAuthentication failed with invalid MFA one time pass code."
@@ -161,3 +162,15 @@ def test_assume_role_with_mfa_satisfies_the_trust_policy(h: Harness) -> None:
     mfa_session = _session(h, _sts(h, "GetSessionToken", {"SerialNumber": SERIAL, "TokenCode": _code(h)},
                                    bob)["Credentials"])
     _sts(h, "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": "t1"}, mfa_session)
+
+
+def test_session_token_scope_keeps_sessions_without_mfa_out_of_iam(h: Harness) -> None:
+    """https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html"""
+    bob = h.user_caller("bob")
+    plain = _session(h, _sts(h, "GetSessionToken", {}, bob)["Credentials"])
+    with pytest.raises(InvalidClientTokenId, match="^The security token included in the request is invalid.$"):
+        check_session_token_scope(plain, "iam")
+    check_session_token_scope(plain, "sts")
+    check_session_token_scope(bob, "iam")
+    with_mfa = _session(h, _sts(h, "GetSessionToken", {"SerialNumber": SERIAL, "TokenCode": _code(h)}, bob)["Credentials"])
+    check_session_token_scope(with_mfa, "iam")
