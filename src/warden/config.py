@@ -30,6 +30,8 @@ class Settings:
     mock: bool = False
     master_key_b64: str | None = None
     access_log: bool = True
+    # Seconds between seals of the audit trail into signed digests (WARDEN_AUDIT_SEAL_INTERVAL).
+    audit_seal_interval: float = 60.0
 
     @property
     def effective_database_url(self) -> str:
@@ -57,6 +59,8 @@ class Settings:
             values["partition"] = env["WARDEN_PARTITION"]
         if "WARDEN_REGION" in env:
             values["region"] = env["WARDEN_REGION"]
+        if "WARDEN_AUDIT_SEAL_INTERVAL" in env:
+            values["audit_seal_interval"] = float(env["WARDEN_AUDIT_SEAL_INTERVAL"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
-from warden.model import AttachedPolicy, PolicyEntity, PolicyScope, PrincipalKind
+from warden.model import AttachedPolicy, PolicyEntity, PolicyScope, PolicyUsage, PrincipalKind
 from warden.store import ConflictDeleting, Dependent, NotFound, Store
 
 from .factories import DOC, NOW, aws_policy, group, policy, role, user
@@ -128,3 +129,31 @@ def test_inline_policies(store: Store, account: str) -> None:
         tx.delete_role(account, "Builder")
         with pytest.raises(NotFound):
             tx.put_inline_policy(account, PrincipalKind.GROUP, "nobody", "p", DOC)
+
+
+def test_usage_filters_apply_before_paging(store: Store, account: str) -> None:
+    """PolicyUsageFilter and OnlyAttached select before paging: full pages, then the rest.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html"""
+    policies = [policy(account, f"usage{index}") for index in range(6)]
+    with store.transaction() as tx:
+        tx.create_user(user(account, "attacher"))
+        for index, managed in enumerate(policies):
+            tx.create_policy(managed, DOC)
+            if index % 2:
+                tx.attach_policy(account, PrincipalKind.USER, "attacher", managed.arn)
+            else:
+                tx.create_user(dataclasses.replace(user(account, f"bounded{index}"), permissions_boundary_arn=managed.arn))
+
+    def pages(**filters: Any) -> list[list[str]]:
+        found, marker = [], None
+        with store.transaction(readonly=True) as tx:
+            while True:
+                page = tx.list_policies(account, scope=PolicyScope.LOCAL, marker=marker, max_items=2, **filters)
+                found.append([p.name for p in page.items])
+                if not page.is_truncated:
+                    return found
+                marker = page.marker
+
+    assert pages(usage=PolicyUsage.PERMISSIONS_POLICY) == [["usage1", "usage3"], ["usage5"]]
+    assert pages(only_attached=True) == [["usage1", "usage3"], ["usage5"]]
+    assert pages(usage=PolicyUsage.PERMISSIONS_BOUNDARY) == [["usage0", "usage2"], ["usage4"]]

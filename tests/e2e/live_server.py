@@ -14,6 +14,7 @@ import boto3
 import httpx
 import uvicorn
 from botocore.config import Config
+from trail_secrets import assert_no_secrets_in_trail  # type: ignore[import-not-found]
 
 from warden.config import Settings
 from warden.server.app import WardenApp
@@ -61,9 +62,13 @@ class LiveServer:
         )
 
     def stop(self) -> None:
+        """Stop serving, then check that the trail holds no secret (see trail_secrets.py)."""
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.runtime.close()
+        try:
+            assert_no_secrets_in_trail(self.runtime)
+        finally:
+            self.runtime.close()
 
 
 def start_server(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import account, authorize, policy, serve
+from . import account, alerts, audit, authorize, keys, policy, roles, run, serve
 
 __all__ = ["app", "main"]
 
@@ -22,6 +22,11 @@ authorize.register(app)
 policy.register(app)
 serve.register(app)
 account.register(app)
+audit.register(app)
+keys.register(app)
+alerts.register(app)
+run.register(app)
+roles.register(app)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ ciphertext (`bytes`) or hashes; the store never sees plaintext.
 from __future__ import annotations
 
 from warden.model.accounts import Account, PasswordPolicy
+from warden.model.audit import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 from warden.model.credentials import AccessKey, AccessKeyStatus, LoginProfile, MfaDevice
 from warden.model.groups import Group
 from warden.model.instance_profiles import InstanceProfile
@@ -16,6 +17,7 @@ from warden.model.policies import (
     ManagedPolicy,
     PolicyEntity,
     PolicyScope,
+    PolicyUsage,
     PolicyVersion,
     PrincipalKind,
 )
@@ -28,6 +30,9 @@ __all__ = [
     "AccessKeyStatus",
     "Account",
     "AttachedPolicy",
+    "AuditDigest",
+    "AuditEvent",
+    "AuditQuery",
     "Group",
     "InlinePolicy",
     "InstanceProfile",
@@ -37,9 +42,11 @@ __all__ = [
     "PasswordPolicy",
     "PolicyEntity",
     "PolicyScope",
+    "PolicyUsage",
     "PolicyVersion",
     "PrincipalKind",
     "Role",
+    "StoredAuditEvent",
     "Tag",
     "TaggedKind",
     "User",

@@ -35,12 +35,18 @@ class AccessKey:
 
 @dataclass(frozen=True, slots=True)
 class LoginProfile:
-    """A user's console password (argon2id hash) and whether it must be changed at next sign-in."""
+    """A user's console password (argon2id hash) and whether it must be changed at next sign-in.
+
+    `password_set_date` (None for profiles older than schema 0003) drives the policy's maximum
+    age; `failed_signins` and `locked_until` are the sign-in backoff state."""
 
     user_name: str
     password_hash: str
     create_date: datetime
     password_reset_required: bool = False
+    password_set_date: datetime | None = None
+    failed_signins: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ __all__ = [
     "ManagedPolicy",
     "PolicyEntity",
     "PolicyScope",
+    "PolicyUsage",
     "PolicyVersion",
     "PrincipalKind",
 ]
@@ -36,6 +37,14 @@ class PolicyScope(str, Enum):
     ALL = "All"
     AWS = "AWS"
     LOCAL = "Local"
+
+
+class PolicyUsage(str, Enum):
+    """The `PolicyUsageFilter` of `ListPolicies`: policies in use as permissions policies
+    (attached to an identity) or as permissions boundaries, within the listing account."""
+
+    PERMISSIONS_POLICY = "PermissionsPolicy"
+    PERMISSIONS_BOUNDARY = "PermissionsBoundary"
 
 
 @dataclass(frozen=True, slots=True)

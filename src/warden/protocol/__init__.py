@@ -33,7 +33,7 @@ from .query import (
     encode_query_response,
     find_query_operation,
 )
-from .sensitive import REDACTED, redact, redact_input, redact_output, sensitive_paths
+from .sensitive import REDACTED, is_sensitive, redact, redact_input, redact_output, sensitive_paths
 from .validate import Validator, compile_validator, validate_input, validation_message, validator_for
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "encode_query_response",
     "find_json_operation",
     "find_query_operation",
+    "is_sensitive",
     "json_content_type",
     "json_error_code",
     "load_service",

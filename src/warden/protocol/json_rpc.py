@@ -31,6 +31,7 @@ __all__ = [
 #: The Query services and the JSON services name two framework errors differently; warden keeps
 #: one class per error and renames it on the JSON wire, where SDKs expect the JSON name.
 _JSON_CODES = {
+    "AccessDenied": "AccessDeniedException",
     ValidationError.code: "ValidationException",
     InvalidAction.code: "UnknownOperationException",
     MissingAction.code: "UnknownOperationException",

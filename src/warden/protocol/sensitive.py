@@ -15,7 +15,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .models import Operation
 
-__all__ = ["REDACTED", "redact", "redact_input", "redact_output", "sensitive_paths"]
+__all__ = ["REDACTED", "is_sensitive", "redact", "redact_input", "redact_output", "sensitive_paths"]
 
 REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
@@ -23,8 +23,18 @@ REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS"
 ANY = "*"
 
 
-def _is_sensitive(shape: Shape) -> bool:
-    return bool(shape.metadata.get("sensitive"))
+# Shapes the models leave unmarked although they carry credentials: STS session tokens
+# (`tokenType`) and one-time MFA codes (`tokenCodeType`, `authenticationCodeType`). Named by
+# shape, not by member, so every operation that uses them is covered.
+_UNMARKED_SECRET_SHAPES = frozenset({"tokenType", "tokenCodeType", "authenticationCodeType"})
+
+
+def is_sensitive(shape: Shape) -> bool:
+    """Whether values of `shape` are secret: the model's mark, or a credential shape it misses."""
+    return bool(shape.metadata.get("sensitive")) or shape.name in _UNMARKED_SECRET_SHAPES
+
+
+_is_sensitive = is_sensitive
 
 
 def _collect(shape: Shape, prefix: tuple[str, ...], seen: frozenset[str], out: set[tuple[str, ...]]) -> None:

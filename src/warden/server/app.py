@@ -1,4 +1,4 @@
-"""The ASGI application: `/healthz`, mock mode's `/moto-api/reset`, and the AWS endpoint.
+"""The ASGI application: `/healthz`, mock mode's `/moto-api/reset`, `POST /signin`, and the AWS endpoint.
 
 Raw ASGI rather than a framework's request objects: the AWS endpoint is the hot path.
 """
@@ -11,8 +11,11 @@ from typing import Any
 
 import anyio.to_thread
 
+from warden.audit.signin import console_login_event
 from warden.server.pipeline import Pipeline
 from warden.server.runtime import Runtime
+from warden.server.signin_http import SIGNIN_PATH, SigninEndpoint
+from warden.services.signin import SigninOutcome
 
 __all__ = ["MAX_BODY_BYTES", "WardenApp"]
 
@@ -54,6 +57,12 @@ class WardenApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._pipeline = Pipeline(runtime)
+        self._signin = SigninEndpoint(runtime, outcome_sink=self._record_signin)
+
+    def _record_signin(self, outcome: SigninOutcome) -> None:
+        """Every sign-in attempt becomes a ConsoleLogin event in the audit trail."""
+        event = console_login_event(outcome, self.runtime.env.ids.request_id(), self.runtime.settings.region)
+        self.runtime.audit.submit_event(event)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -72,6 +81,10 @@ class WardenApp:
         body = await _read_body(receive)
         if body is None:
             await _reply(send, 413, _TOO_LARGE, "text/xml", [])
+            return
+        if path == SIGNIN_PATH and method == "POST":
+            status, payload = await self._signin.handle(scope, body)
+            await _reply(send, status, payload, "application/json", [(b"cache-control", b"no-store")])
             return
         response = await self._pipeline.handle(scope, body)
         await _reply(

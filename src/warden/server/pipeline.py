@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 import anyio.to_thread
 
+from warden.audit import DraftAudit, EventDraft
 from warden.auth import HttpRequest, SignatureInfo, parse_signature, verify_signature
 from warden.config import DEFAULT_MOCK_ACCOUNT_ID
 from warden.errors import (
@@ -24,19 +25,24 @@ from warden.errors import (
 from warden.protocol import (
     Operation,
     Service,
+    decode_json_request,
     decode_query_request,
+    encode_json_error,
+    encode_json_response,
     encode_query_error,
     encode_query_response,
+    json_content_type,
     load_service,
     validator_for,
 )
 from warden.server.access_log import AccessRecord, log_access
 from warden.server.runtime import Runtime, partition_for_region
-from warden.services import iam, sts
+from warden.services import cloudtrail, iam, sts
 from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
+from warden.services.role_usage import session_role_id
 from warden.services.sts_session_token import check_session_token_scope
 
 __all__ = ["Pipeline", "Response", "warm_up"]
@@ -48,7 +54,11 @@ _SERVICES: dict[str, tuple[str, HandlerTable]] = {
     # SigV4 signing name -> (botocore model name, handlers)
     "iam": ("iam", iam.HANDLERS),
     "sts": ("sts", sts.HANDLERS),
+    "cloudtrail": ("cloudtrail", cloudtrail.HANDLERS),
 }
+# CloudTrail's JSON 1.1 target prefix -> signing name, for unsigned requests in mock mode.
+_TARGET_PREFIXES = {"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail"}
+_JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
 _STORELESS = {("sts", "GetCallerIdentity")}
@@ -86,6 +96,13 @@ def _form_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
+def _unsigned_service(target: str | None, params: Mapping[str, str]) -> str:
+    """The service of an unsigned request (mock mode): its JSON target or its Query version."""
+    if target is not None:
+        return _TARGET_PREFIXES.get(target.rpartition(".")[0], "cloudtrail")
+    return _VERSIONS.get(params.get("Version", ""), "iam")
+
+
 def _route(service_name: str) -> tuple[Service, HandlerTable]:
     routed = _SERVICES.get(service_name)
     if routed is None:
@@ -116,63 +133,101 @@ class Pipeline:
         started = time.perf_counter()
         client = scope.get("client") or ("127.0.0.1", 0)
         record = AccessRecord(request_id=request_id, source_ip=str(client[0]))
+        draft = EventDraft(
+            event_id=runtime.env.ids.request_id(),
+            request_id=request_id,
+            event_time=runtime.now(),
+            service="iam",
+            region=runtime.settings.region,
+            source_ip=record.source_ip,
+            user_agent="",
+        )
+        audit = DraftAudit(draft)
         namespace = IAM_NAMESPACE
+        json_wire = False
         try:
             request = HttpRequest.from_asgi(scope, body)
-            params = _form_params(request)
-            info = self._signature(request)
-            service_name = info.service if info else _VERSIONS.get(params.get("Version", ""), "iam")
-            record.service = service_name
+            draft.user_agent = request.header("user-agent") or ""
+            target = request.header("x-amz-target")
+            json_wire = target is not None
+            params = {} if json_wire else _form_params(request)
+            draft.name_from_request(target.rpartition(".")[2] if target else params.get("Action"))
+            info = self._signature(request, draft)
+            service_name = info.service if info else _unsigned_service(target, params)
+            record.service = draft.service = service_name
             service, handlers = _route(service_name)
+            json_wire = service.protocol == "json"
             namespace = service.xml_namespace or IAM_NAMESPACE
             region = info.region if info else runtime.settings.region
-            caller = await self._caller(request, info, region)
+            draft.region = region
+            caller = await self._caller(request, info, region, draft)
+            draft.caller = caller
             check_session_token_scope(caller, service_name)
             record.principal, record.access_key_id = caller.arn, caller.access_key_id
-            operation, values = decode_query_request(service, params)
-            record.action = operation.name
-            handler_table = handlers
-            if operation.name not in handler_table:
-                raise NotImplementedOperation(
-                    f"The {operation.name} operation is not implemented by warden yet."
-                )
+            if json_wire:
+                operation, values = decode_json_request(service, target, body)
+            else:
+                operation, values = decode_query_request(service, params)
+            record.action = draft.event_name = operation.name
+            draft.operation, draft.params = operation, values
+            if operation.name not in handlers:
+                raise NotImplementedOperation(f"The {operation.name} operation is not implemented by warden yet.")
             meta = RequestMeta(
                 request_id=request_id,
-                received_at=runtime.now(),
+                received_at=draft.event_time,
                 source_ip=record.source_ip,
-                user_agent=request.header("user-agent") or "",
+                user_agent=draft.user_agent,
                 secure_transport=scope.get("scheme") == "https",
                 region=region,
             )
-            result = await self._run(service_name, operation, handler_table, caller, meta, values)
-            payload = encode_query_response(operation, result, request_id)
+            if service_name == "cloudtrail":
+                # A caller looking up events sees its own latest calls.
+                await anyio.to_thread.run_sync(runtime.audit.flush)
+            result = await self._run(service_name, operation, handlers, caller, meta, values, audit)
+            draft.result = result
             record.status = 200
-            return Response(200, payload, "text/xml", request_id)
+            if json_wire:
+                return Response(200, encode_json_response(operation, result), json_content_type(service), request_id)
+            return Response(200, encode_query_response(operation, result, request_id), "text/xml", request_id)
         except AwsError as error:
-            return self._error(error, request_id, namespace, record)
+            draft.fail(error.code, error.message)
+            return self._error(error, request_id, namespace, record, json_wire)
         except Exception:
             _logger.exception("unexpected failure in request %s", request_id)
             failure = InternalFailure("We encountered an internal error. Please try again.")
-            return self._error(failure, request_id, namespace, record)
+            draft.fail(failure.code, failure.message)
+            return self._error(failure, request_id, namespace, record, json_wire)
         finally:
             record.latency_ms = (time.perf_counter() - started) * 1000
             log_access(record)
+            if draft.recorded and audit.event is not None:
+                runtime.audit.committed(audit.event)
+            else:
+                runtime.audit.submit(draft)
 
-    def _error(self, error: AwsError, request_id: str, namespace: str, record: AccessRecord) -> Response:
+    def _error(
+        self, error: AwsError, request_id: str, namespace: str, record: AccessRecord, json_wire: bool
+    ) -> Response:
         record.status, record.error_code = error.http_status, error.code
+        if json_wire:
+            return Response(error.http_status, encode_json_error(error), _JSON_ERROR_TYPE, request_id)
         body = encode_query_error(error, request_id, xml_namespace=namespace)
         return Response(error.http_status, body, "text/xml", request_id)
 
-    def _signature(self, request: HttpRequest) -> SignatureInfo | None:
+    def _signature(self, request: HttpRequest, draft: EventDraft) -> SignatureInfo | None:
         """The claimed signature; None only for an unsigned request in mock mode."""
         try:
-            return parse_signature(request)
+            info = parse_signature(request)
+            draft.claimed_access_key_id = info.access_key_id
+            return info
         except AwsError:
             if self._mock:
                 return None  # mock mode accepts unsigned requests and any authentication
             raise
 
-    async def _caller(self, request: HttpRequest, info: SignatureInfo | None, region: str) -> Caller:
+    async def _caller(
+        self, request: HttpRequest, info: SignatureInfo | None, region: str, draft: EventDraft
+    ) -> Caller:
         runtime = self._runtime
         if info is None:
             await self._ensure_mock_account()
@@ -185,6 +240,9 @@ class Pipeline:
                 return _mock_caller(region)
             raise
         now = runtime.now()
+        # Until the signature checks out the caller is only claimed: events name the key and
+        # its account, not the principal.
+        draft.claimed_account_id = resolved.caller.account_id
         if not self._mock:
             verify_signature(request, info, resolved.secret, now, cache=runtime.signing_keys)
         if info.access_key_id.startswith("AKIA") and runtime.key_usage.due(
@@ -193,6 +251,9 @@ class Pipeline:
             await anyio.to_thread.run_sync(
                 runtime.key_usage.record, info.access_key_id, info.service, region, now
             )
+        role_id = session_role_id(resolved.caller)
+        if role_id is not None and runtime.role_usage.due(role_id, region, now):
+            await anyio.to_thread.run_sync(runtime.role_usage.record, role_id, region, now)
         return resolved.caller
 
     async def _resolve(self, info: SignatureInfo) -> ResolvedKey:
@@ -217,6 +278,7 @@ class Pipeline:
         caller: Caller,
         meta: RequestMeta,
         values: dict[str, Any],
+        audit: DraftAudit,
     ) -> Mapping[str, Any]:
         runtime = self._runtime
         env = runtime.env_for_partition(caller.arn.split(":")[1])
@@ -234,8 +296,13 @@ class Pipeline:
                 caller=caller,
                 meta=meta,
                 params=values,
+                audit=audit,
             )
 
-        return await anyio.to_thread.run_sync(run)
+        try:
+            return await anyio.to_thread.run_sync(run)
+        except BaseException:
+            audit.rolled_back()  # the transaction and the event in it are gone
+            raise
 
 

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from warden.audit import AuditRecorder, DigestSigner
+from warden.audit.alerts import AlertEngine
 from warden.auth.passwords import PasswordHasher
 from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.signing_keys import SigningKeyCache
@@ -21,6 +23,7 @@ from warden.services.change_feed import ChangeFeed
 from warden.services.credentials import CredentialResolver
 from warden.services.environment import ServiceEnvironment
 from warden.services.key_usage import KeyUsageRecorder
+from warden.services.role_usage import RoleUsageRecorder
 from warden.store import AlreadyExists, Store, open_store
 
 __all__ = ["Runtime", "partition_for_region"]
@@ -49,6 +52,9 @@ class Runtime:
     signing_keys: SigningKeyCache
     clock: Clock
     key_usage: KeyUsageRecorder
+    audit: AuditRecorder
+    alerts: AlertEngine
+    role_usage: RoleUsageRecorder
     listener: PostgresChangeListener | None = None
     _envs: dict[str, ServiceEnvironment] = field(default_factory=dict)
 
@@ -75,7 +81,14 @@ class Runtime:
         if is_postgres_url(settings.effective_database_url):
             listener = PostgresChangeListener(settings.effective_database_url, feed)
             listener.start()
+        clock = clock or SystemClock()
+        audit = AuditRecorder(store, DigestSigner(master), clock, seal_interval=settings.audit_seal_interval)
+        alerts = AlertEngine.from_data_dir(settings.data_dir)
+        audit.add_listener(alerts.offer)
+        audit.start()
         return cls(
+            audit=audit,
+            alerts=alerts,
             listener=listener,
             settings=settings,
             store=store,
@@ -83,8 +96,9 @@ class Runtime:
             feed=feed,
             credentials=CredentialResolver(store, secrets, feed, settings.partition, env.tokens),
             signing_keys=SigningKeyCache(),
-            clock=clock or SystemClock(),
+            clock=clock,
             key_usage=KeyUsageRecorder(store),
+            role_usage=RoleUsageRecorder(store),
         )
 
     def env_for_partition(self, partition: str) -> ServiceEnvironment:
@@ -116,12 +130,15 @@ class Runtime:
             pass  # another request created it first
 
     def close(self) -> None:
+        self.audit.close()
+        self.alerts.close()
         if self.listener is not None:
             self.listener.stop()
         self.store.close()
 
     def reset(self) -> None:
         """Wipe all state (mock mode's `POST /moto-api/reset`)."""
+        self.audit.flush()
         self.store.wipe()
         self.feed.bump()
         self.ensure_mock_account()

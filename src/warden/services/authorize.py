@@ -116,7 +116,7 @@ class Authorizer:
 
     def __init__(self, feed: ChangeFeed) -> None:
         self._feed = feed
-        self._documents: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
+        self._documents: OrderedDict[tuple[str, str, str, str], _Entry] = OrderedDict()
         self._compiled: OrderedDict[tuple[object, ...], CompiledPolicySet] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -128,14 +128,14 @@ class Authorizer:
             kind, name = PrincipalKind.ROLE, caller.role_name or ""
         else:
             return None  # the root user and federated users carry no stored identity policies
-        key = (caller.account_id, kind.value, name.lower())
+        key = (call.partition, caller.account_id, kind.value, name.lower())
         generation = self._feed.generation
         with self._lock:
             entry = self._documents.get(key)
             if entry is not None and entry.generation == generation:
                 self._documents.move_to_end(key)
                 return entry.documents
-        documents = load_policy_documents(call.tx, caller.account_id, kind, name)
+        documents = load_policy_documents(call.tx, caller.account_id, kind, name, call.partition)
         with self._lock:
             self._documents[key] = _Entry(generation, documents)
             if len(self._documents) > _CACHE_SIZE:

@@ -7,27 +7,29 @@ driven by the server and by tests alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from warden.errors import AwsError, ServiceFailure
 from warden.services.call import Call, RequestMeta, Services
 from warden.services.caller import Caller
 from warden.services.change_feed import ChangeFeed
-from warden.store import Store
+from warden.services.partition_arns import partition_response
+from warden.store import Store, Transaction
 
-__all__ = ["CommitThenRaise", "Handler", "HandlerTable", "dispatch", "is_read_only"]
+__all__ = ["CommitThenRaise", "Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
 
 Handler = Callable[[Call, dict[str, Any]], Mapping[str, Any] | None]
 HandlerTable = Mapping[str, Handler]
 
-_READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode")
+_READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode", "Lookup", "Describe")
 # Named like reads, but they record something: a session token consumes an MFA code.
 _WRITING_READS = frozenset({"GetSessionToken"})
 
 
 class CommitThenRaise(Exception):
     """Raised by a handler whose refusal must keep what it wrote: a wrong MFA code is counted
-    toward throttling even though the call fails. Dispatch commits, then raises `error`."""
+    toward throttling even though the call fails. Dispatch commits, then raises `error` (the
+    call is audited as failed, like any other error)."""
 
     def __init__(self, error: AwsError) -> None:
         super().__init__(error.message)
@@ -35,8 +37,13 @@ class CommitThenRaise(Exception):
 
 
 def is_read_only(operation: str) -> bool:
-    """CloudTrail's `readOnly`: reads and simulations change nothing."""
+    """Reads and simulations change nothing: they run in a read-only transaction."""
     return operation.startswith(_READ_ONLY_PREFIXES)
+
+
+class TransactionalAudit(Protocol):
+    def record_in(self, tx: Transaction, result: Mapping[str, Any]) -> None:
+        """Store the call's audit event inside the transaction of its change."""
 
 
 def dispatch(
@@ -49,9 +56,11 @@ def dispatch(
     caller: Caller,
     meta: RequestMeta,
     params: dict[str, Any],
+    audit: TransactionalAudit | None = None,
 ) -> Mapping[str, Any]:
     """The handler's result. Raises AwsError (rolling the transaction back); a handler that
-    returns without having authorized is refused, failing closed."""
+    returns without having authorized is refused, failing closed. A call that may change
+    something records its audit event in the same transaction (DESIGN.md, principle 4)."""
     handler = handlers[operation]
     read_only = is_read_only(operation) and operation not in _WRITING_READS
     refusal: AwsError | None = None
@@ -64,6 +73,10 @@ def dispatch(
         if call.authorized_action is None:
             # Fail closed: a handler that skipped authorization must not answer.
             raise ServiceFailure(f"{operation} was not authorized")
+        # AWS managed policies are stored once; callers in other partitions see them in their own.
+        result = partition_response(result or {}, services.partition)
+        if audit is not None and not read_only and refusal is None:
+            audit.record_in(tx, result)
         changed = tx.changed_permissions
     if changed:
         # Only a committed change of permissions invalidates cached callers and policies;
@@ -71,4 +84,4 @@ def dispatch(
         feed.bump()
     if refusal is not None:
         raise refusal
-    return result or {}
+    return result

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from warden.model import PrincipalKind
+from warden.services.partition_arns import STORED_PARTITION, partition_document, wire_policy_arn
 from warden.store import Page, Transaction
 
 T = TypeVar("T")
@@ -27,13 +28,18 @@ class PolicyDocuments:
     permissions_boundary: str | None
 
 
-def managed_policy_document(tx: Transaction, account_id: str, arn: str) -> str | None:
-    """The default version's document of a managed policy, or None when it does not exist."""
+def managed_policy_document(
+    tx: Transaction, account_id: str, arn: str, partition: str = STORED_PARTITION
+) -> str | None:
+    """The default version's document of a managed policy (stored `arn`), or None when it does
+    not exist; an AWS managed policy's document names `partition` in its ARNs."""
     policy = tx.get_policy(account_id, arn)
     if policy is None:
         return None
     version = tx.get_policy_version(account_id, arn, policy.default_version_id)
-    return version.document if version is not None else None
+    if version is None:
+        return None
+    return partition_document(version.document, partition) if policy.aws_managed else version.document
 
 
 def all_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
@@ -48,7 +54,7 @@ def all_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
 
 
 def _policies_of(
-    tx: Transaction, account_id: str, kind: PrincipalKind, name: str
+    tx: Transaction, account_id: str, kind: PrincipalKind, name: str, partition: str
 ) -> Iterator[tuple[str, str]]:
     for inline in all_pages(
         lambda m: tx.list_inline_policies(account_id, kind, name, marker=m, max_items=1000)
@@ -57,15 +63,16 @@ def _policies_of(
     for attached in all_pages(
         lambda m: tx.list_attached_policies(account_id, kind, name, marker=m, max_items=1000)
     ):
-        document = managed_policy_document(tx, account_id, attached.policy_arn)
+        document = managed_policy_document(tx, account_id, attached.policy_arn, partition)
         if document is not None:
-            yield f"managed policy {attached.policy_arn}", document
+            yield f"managed policy {wire_policy_arn(attached.policy_arn, partition)}", document
 
 
 def load_policy_documents(
-    tx: Transaction, account_id: str, kind: PrincipalKind, name: str
+    tx: Transaction, account_id: str, kind: PrincipalKind, name: str, partition: str = STORED_PARTITION
 ) -> PolicyDocuments | None:
-    """Documents governing the user or role `name`; None when it no longer exists."""
+    """Documents governing the user or role `name` for a caller in `partition`; None when it no
+    longer exists."""
     if kind is PrincipalKind.USER:
         entity = tx.get_user(account_id, name)
     elif kind is PrincipalKind.ROLE:
@@ -74,13 +81,13 @@ def load_policy_documents(
         raise ValueError(f"only users and roles act as principals, not {kind}")
     if entity is None:
         return None
-    identity = list(_policies_of(tx, account_id, kind, entity.name))
+    identity = list(_policies_of(tx, account_id, kind, entity.name, partition))
     if kind is PrincipalKind.USER:
         for group in all_pages(
             lambda m: tx.list_groups_for_user(account_id, entity.name, marker=m, max_items=1000)
         ):
-            identity.extend(_policies_of(tx, account_id, PrincipalKind.GROUP, group.name))
+            identity.extend(_policies_of(tx, account_id, PrincipalKind.GROUP, group.name, partition))
     boundary = None
     if entity.permissions_boundary_arn:
-        boundary = managed_policy_document(tx, account_id, entity.permissions_boundary_arn)
+        boundary = managed_policy_document(tx, account_id, entity.permissions_boundary_arn, partition)
     return PolicyDocuments(tuple(identity), boundary)

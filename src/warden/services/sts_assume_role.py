@@ -20,6 +20,7 @@ from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
 from warden.services.effective_policies import managed_policy_document
 from warden.services.mfa_codes import mfa_requested, verify_caller_mfa
+from warden.services.partition_arns import stored_policy_arn
 from warden.services.sessions import issue_session
 
 __all__ = ["assume_role"]
@@ -50,7 +51,9 @@ def _session_policies(call: Call, params: Mapping[str, Any], account_id: str) ->
         packed += len(compact)
     for entry in params.get("PolicyArns") or ():
         arn = entry["arn"]
-        document = managed_policy_document(call.tx, account_id, arn)
+        document = managed_policy_document(
+            call.tx, account_id, stored_policy_arn(arn, call.partition), call.partition
+        )
         if document is None:
             raise ValidationError(f"Policy {arn} does not exist or is not attachable.")
         texts.append(document)

@@ -14,6 +14,7 @@ from warden.store.protocols import (
     AccessKeyOps,
     AccountOps,
     AttachmentOps,
+    AuditOps,
     GroupOps,
     InlinePolicyOps,
     InstanceProfileOps,
@@ -41,6 +42,7 @@ class Transaction(
     InstanceProfileOps,
     TagOps,
     MfaDeviceOps,
+    AuditOps,
     Protocol,
 ):
     """Every store operation, inside one database transaction."""

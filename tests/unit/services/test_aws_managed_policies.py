@@ -163,7 +163,6 @@ def test_iam_user_change_password_reaches_only_password_actions(h: Harness) -> N
         h.call("ListUsers", caller=bob)
 
 
-@pytest.mark.xfail(strict=True, reason="AWS managed policies are stored and matched only as arn:aws:")
 def test_aws_managed_arns_follow_the_partition(h: Harness) -> None:
     """In another partition AWS managed policies are arn:PARTITION:iam::aws:policy/NAME.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"""

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from harness import Harness, make_harness
+from harness import Harness, make_harness, root_caller
+from warden.model import Account
 from warden.services import iam
-from warden.services.iam.credential_reports import COLUMNS, ReportNotPresent
+from warden.services.iam.credential_reports import COLUMNS, ReportExpired, ReportNotPresent
+
+OTHER = "444455556666"
 
 
 @pytest.fixture
@@ -38,3 +42,46 @@ def test_report_lists_root_then_users_with_their_credentials(h: Harness) -> None
     assert (bob["user"], bob["password_enabled"], bob["access_key_1_active"], bob["access_key_2_active"]) == (
         "bob", "true", "true", "false")
     assert bob["access_key_1_last_used_date"] == "N/A" and bob["mfa_active"] == "false"
+
+
+def test_a_report_is_reused_for_four_hours_then_expires_and_is_regenerated(h: Harness) -> None:
+    """IAM reuses a report generated within the past four hours (GenerateCredentialReport answers
+    COMPLETE and the content does not change); after four hours GetCredentialReport answers
+    ReportExpired (HTTP 410) until GenerateCredentialReport starts a new one.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html"""
+    generated_at = h.now
+    started = h.call("GenerateCredentialReport")
+    assert started == {"State": "STARTED", "Description": "No report exists. Starting a new report generation task"}
+    first = h.call("GetCredentialReport")
+    assert first["GeneratedTime"] == generated_at
+
+    h.call("CreateUser", {"UserName": "late"})
+    h.now = generated_at + timedelta(hours=3, minutes=59)
+    assert h.call("GenerateCredentialReport")["State"] == "COMPLETE"
+    reused = h.call("GetCredentialReport")
+    assert reused["GeneratedTime"] == generated_at and reused["Content"] == first["Content"]
+    assert b"\nlate," not in reused["Content"]
+
+    h.now = generated_at + timedelta(hours=4)
+    with pytest.raises(ReportExpired) as expired:
+        h.call("GetCredentialReport")
+    assert (expired.value.code, expired.value.http_status) == ("ReportExpired", 410)
+    assert h.call("GenerateCredentialReport")["State"] == "STARTED"
+    fresh = h.call("GetCredentialReport")
+    assert fresh["GeneratedTime"] == h.now and b"\nlate," in fresh["Content"]
+
+
+def test_reports_belong_to_one_account(h: Harness) -> None:
+    """A report describes one account; another account has none until it generates its own.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html"""
+    with h.store.transaction() as tx:
+        tx.create_account(Account(account_id=OTHER, create_date=h.now))
+    h.call("GenerateCredentialReport")
+    other = root_caller(OTHER)
+    with pytest.raises(ReportNotPresent) as missing:
+        h.call("GetCredentialReport", caller=other)
+    assert (missing.value.code, missing.value.http_status) == ("ReportNotPresent", 410)
+    assert h.call("GenerateCredentialReport", caller=other)["State"] == "STARTED"
+    content = h.call("GetCredentialReport", caller=other)["Content"].decode()
+    assert f"arn:aws:iam::{OTHER}:root" in content and h.account_id not in content

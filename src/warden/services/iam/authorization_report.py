@@ -20,6 +20,7 @@ from warden.services.iam.policies_managed import policy_to_wire
 from warden.services.iam.role_wire import role_to_wire
 from warden.services.iam.trust_policy import encode_policy_document
 from warden.services.iam.users import user_to_wire
+from warden.services.partition_arns import partition_document
 
 __all__ = ["HANDLERS"]
 
@@ -89,7 +90,9 @@ def _policies(call: Call, scope: PolicyScope) -> list[tuple[str, dict[str, Any]]
         wire = policy_to_wire(policy)
         wire["PolicyVersionList"] = [
             {
-                "Document": encode_policy_document(v.document),
+                "Document": encode_policy_document(
+                    partition_document(v.document, call.partition) if policy.aws_managed else v.document
+                ),
                 "VersionId": v.version_id,
                 "IsDefaultVersion": v.is_default,
                 "CreateDate": v.create_date,

@@ -19,7 +19,7 @@ from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages
 
-__all__ = ["COLUMNS", "HANDLERS", "ReportNotPresent"]
+__all__ = ["COLUMNS", "HANDLERS", "ReportExpired", "ReportNotPresent"]
 
 COLUMNS = (
     "user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",

@@ -1,12 +1,14 @@
 """Console passwords: CreateLoginProfile, GetLoginProfile, UpdateLoginProfile, DeleteLoginProfile.
 
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html and siblings.
-Passwords are checked against the account password policy, hashed with argon2id and never
-echoed: no result carries the password or its hash.
+Passwords are checked against the account password policy (strength and reuse, see
+`password_lifecycle`), hashed with argon2id and never echoed: no result carries the password or
+its hash. Setting a password restarts its maximum age.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,10 +17,10 @@ from warden.model import LoginProfile, User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
 from warden.services.iam.common import no_such_entity
-from warden.services.iam.password_check import check_password
+from warden.services.iam.password_lifecycle import new_password_hash
 from warden.store import AlreadyExists, NotFound
 
-__all__ = ["HANDLERS", "login_profile_to_wire"]
+__all__ = ["HANDLERS", "login_profile_to_wire", "no_such_profile"]
 
 _NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 
@@ -31,7 +33,7 @@ def login_profile_to_wire(profile: LoginProfile) -> dict[str, Any]:
     }
 
 
-def _no_such_profile(name: str) -> NoSuchEntity:
+def no_such_profile(name: str) -> NoSuchEntity:
     return NoSuchEntity(f"Login Profile for User {name} cannot be found.")
 
 
@@ -50,10 +52,8 @@ def _authorized_user(call: Call, action: str, params: Mapping[str, Any]) -> User
     return user
 
 
-def _hash_checked(call: Call, password: str) -> str:
-    check_password(password, call.tx.get_password_policy(call.account_id))
-    hashed: str = call.services.passwords.hash(password)
-    return hashed
+def _hash_checked(call: Call, user: User, password: str) -> str:
+    return new_password_hash(call.tx, call.services.passwords, call.account_id, user.name, password, call.now)
 
 
 def create_login_profile(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
@@ -66,9 +66,10 @@ def create_login_profile(call: Call, params: dict[str, Any]) -> Mapping[str, Any
         raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
     profile = LoginProfile(
         user_name=user.name,
-        password_hash=_hash_checked(call, password),
+        password_hash=_hash_checked(call, user, password),
         create_date=call.now,
         password_reset_required=bool(params.get("PasswordResetRequired", False)),
+        password_set_date=call.now,
     )
     try:
         call.tx.create_login_profile(call.account_id, profile)
@@ -83,7 +84,7 @@ def get_login_profile(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     user = _authorized_user(call, "iam:GetLoginProfile", params)
     profile = call.tx.get_login_profile(call.account_id, user.name)
     if profile is None:
-        raise _no_such_profile(user.name)
+        raise no_such_profile(user.name)
     return {"LoginProfile": login_profile_to_wire(profile)}
 
 
@@ -91,19 +92,24 @@ def update_login_profile(call: Call, params: dict[str, Any]) -> Mapping[str, Any
     user = _authorized_user(call, "iam:UpdateLoginProfile", params)
     profile = call.tx.get_login_profile(call.account_id, user.name)
     if profile is None:
-        raise _no_such_profile(user.name)
+        raise no_such_profile(user.name)
     password = params.get("Password")
     reset = params.get("PasswordResetRequired")
-    updated = LoginProfile(
-        user_name=profile.user_name,
-        password_hash=profile.password_hash if password is None else _hash_checked(call, password),
-        create_date=profile.create_date,
+    updated = dataclasses.replace(
+        profile,
         password_reset_required=profile.password_reset_required if reset is None else bool(reset),
     )
+    if password is not None:
+        # An administrator's reset also lifts a hard expiry: the new password starts a new age.
+        updated = dataclasses.replace(
+            updated, password_hash=_hash_checked(call, user, password), password_set_date=call.now
+        )
     try:
         call.tx.update_login_profile(call.account_id, updated)
+        if password is not None:
+            call.tx.record_signin_result(call.account_id, user.name, 0, None)  # a reset unlocks
     except NotFound:
-        raise _no_such_profile(user.name) from None
+        raise no_such_profile(user.name) from None
     return {}
 
 
@@ -112,7 +118,7 @@ def delete_login_profile(call: Call, params: dict[str, Any]) -> Mapping[str, Any
     try:
         call.tx.delete_login_profile(call.account_id, user.name)
     except NotFound:
-        raise _no_such_profile(user.name) from None
+        raise no_such_profile(user.name) from None
     return {}
 
 

@@ -18,6 +18,7 @@ from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.policies_inline import TITLES as _TITLES
 from warden.services.iam.policies_inline import authorized_owner
 from warden.services.iam.policies_managed import authorized_policy, no_such_policy
+from warden.services.partition_arns import stored_policy_arn, wire_policy_arn
 from warden.store import NotFound
 
 __all__ = ["HANDLERS", "MAX_ATTACHED_POLICIES"]
@@ -30,19 +31,20 @@ def _attach(kind: PrincipalKind) -> Handler:
 
     def attach(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         arn = params["PolicyArn"]
+        stored = stored_policy_arn(arn, call.partition)
         owner = authorized_owner(
             call, kind, f"iam:Attach{title}Policy", params[f"{title}Name"], {"iam:PolicyARN": arn}, changes=True
         )
-        policy = call.tx.get_policy(call.account_id, arn)
+        policy = call.tx.get_policy(call.account_id, stored)
         if policy is None or not policy.is_attachable:
             raise no_such_policy(arn)
         attached = {
             a.policy_arn
             for a in call.tx.list_attached_policies(call.account_id, kind, owner.name, max_items=1000).items
         }
-        if arn not in attached and len(attached) >= MAX_ATTACHED_POLICIES:
+        if stored not in attached and len(attached) >= MAX_ATTACHED_POLICIES:
             raise LimitExceeded(f"Cannot exceed quota for PoliciesPer{title}: {MAX_ATTACHED_POLICIES}")
-        call.tx.attach_policy(call.account_id, kind, owner.name, arn)
+        call.tx.attach_policy(call.account_id, kind, owner.name, stored)
         return {}
 
     return attach
@@ -53,11 +55,12 @@ def _detach(kind: PrincipalKind) -> Handler:
 
     def detach(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         arn = params["PolicyArn"]
+        stored = stored_policy_arn(arn, call.partition)
         owner = authorized_owner(
             call, kind, f"iam:Detach{title}Policy", params[f"{title}Name"], {"iam:PolicyARN": arn}, changes=True
         )
         try:
-            call.tx.detach_policy(call.account_id, kind, owner.name, arn)
+            call.tx.detach_policy(call.account_id, kind, owner.name, stored)
         except NotFound:
             raise NoSuchEntity(f"Policy {arn} was not found.") from None
         return {}
@@ -129,6 +132,7 @@ def _put_boundary(kind: PrincipalKind) -> Handler:
 
     def put(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         arn = params["PermissionsBoundary"]
+        stored = stored_policy_arn(arn, call.partition)
         owner = authorized_owner(
             call,
             kind,
@@ -137,10 +141,10 @@ def _put_boundary(kind: PrincipalKind) -> Handler:
             {"iam:PermissionsBoundary": arn},
             changes=True,
         )
-        policy = call.tx.get_policy(call.account_id, arn)
+        policy = call.tx.get_policy(call.account_id, stored)
         if policy is None:
             raise no_such_policy(arn)
-        _set_boundary(call, kind, owner.name, arn)
+        _set_boundary(call, kind, owner.name, stored)
         return {}
 
     return put
@@ -154,7 +158,7 @@ def _delete_boundary(kind: PrincipalKind) -> Handler:
         entity = (call.tx.get_user if kind is PrincipalKind.USER else call.tx.get_role)(call.account_id, name)
         context = {}
         if entity is not None and entity.permissions_boundary_arn:
-            context["iam:PermissionsBoundary"] = entity.permissions_boundary_arn
+            context["iam:PermissionsBoundary"] = wire_policy_arn(entity.permissions_boundary_arn, call.partition)
         owner = authorized_owner(
             call, kind, f"iam:Delete{title}PermissionsBoundary", name, context, changes=True
         )

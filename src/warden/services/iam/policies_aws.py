@@ -1,6 +1,7 @@
 """AWS managed policies (`arn:aws:iam::aws:policy/NAME`), readable and attachable by every account.
 
-Their documents ship as data in `aws_managed/`; installing is idempotent.
+Their documents ship as data in `aws_managed/`; installing is idempotent. They are stored once,
+in the `aws` partition; `warden.services.partition_arns` shows them to callers of other partitions.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies
 """
 
@@ -19,6 +20,7 @@ __all__ = ["aws_managed_arn", "install_aws_managed_policies"]
 
 
 def aws_managed_arn(name: str, path: str = "/") -> str:
+    """The stored ARN (partition `aws`) of an AWS managed policy."""
     return f"arn:aws:iam::aws:policy{path}{name}"
 
 

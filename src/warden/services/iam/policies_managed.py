@@ -6,17 +6,19 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-version
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from warden.errors import AccessDenied, DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from warden.model import ManagedPolicy, PolicyScope, PolicyVersion
+from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.common import request_tag_context, tags_from_params, tags_to_wire
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.policy_text import check_managed_policy
 from warden.services.iam.trust_policy import encode_policy_document
+from warden.services.partition_arns import partition_document, stored_policy_arn
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound
 
 __all__ = ["HANDLERS", "authorized_policy", "no_such_policy", "policy_to_wire"]
@@ -67,8 +69,9 @@ def _version_to_wire(version: PolicyVersion, *, with_document: bool) -> dict[str
 
 
 def authorized_policy(call: Call, action: str, arn: str, *, changes: bool = False) -> ManagedPolicy:
-    """Authorize on the policy's ARN, then insist it exists; AWS managed policies are read-only."""
-    policy = call.tx.get_policy(call.account_id, arn)
+    """Authorize on the policy's ARN as the caller names it, then insist it exists; AWS managed
+    policies are read-only. The policy returned carries the stored ARN."""
+    policy = call.tx.get_policy(call.account_id, stored_policy_arn(arn, call.partition))
     call.authorize(action, arn, resource_tags=policy.tags if policy else ())
     if policy is None:
         raise policy_not_found(arn)
@@ -116,6 +119,7 @@ def get_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 def list_policies(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:ListPolicies", call.iam_arn("policy", "/", ""))
     marker, max_items = page_args(params)
+    usage = params.get("PolicyUsageFilter")
     with marker_errors():
         page = call.tx.list_policies(
             call.account_id,
@@ -124,14 +128,9 @@ def list_policies(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
             path_prefix=params.get("PathPrefix", "/"),
             marker=marker,
             max_items=max_items,
+            usage=PolicyUsage(usage) if usage else None,
         )
-    usage = params.get("PolicyUsageFilter")
-    wire = page_to_wire(page, "Policies", policy_to_wire)
-    if usage == "PermissionsPolicy":
-        wire["Policies"] = [p for p in wire["Policies"] if p["AttachmentCount"] > 0]
-    elif usage == "PermissionsBoundary":
-        wire["Policies"] = [p for p in wire["Policies"] if p["PermissionsBoundaryUsageCount"] > 0]
-    return wire
+    return page_to_wire(page, "Policies", policy_to_wire)
 
 
 _DELETE_CONFLICTS = {
@@ -181,7 +180,9 @@ def get_policy_version(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     policy = authorized_policy(call, "iam:GetPolicyVersion", params["PolicyArn"])
     version = call.tx.get_policy_version(call.account_id, policy.arn, params["VersionId"])
     if version is None:
-        raise _no_such_version(policy.arn, params["VersionId"])
+        raise _no_such_version(params["PolicyArn"], params["VersionId"])
+    if policy.aws_managed:
+        version = dataclasses.replace(version, document=partition_document(version.document, call.partition))
     return {"PolicyVersion": _version_to_wire(version, with_document=True)}
 
 

@@ -25,6 +25,7 @@ from warden.services.iam.role_wire import (
     role_to_wire,
 )
 from warden.services.iam.trust_policy import validate_trust_policy
+from warden.services.partition_arns import stored_policy_arn
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound
 
 __all__ = ["HANDLERS", "MAX_ROLES_PER_ACCOUNT", "authorized_role", "role_delete_conflict"]
@@ -64,6 +65,7 @@ def create_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     document = params["AssumeRolePolicyDocument"]
     tags = tags_from_params(params)
     boundary = params.get("PermissionsBoundary")
+    stored_boundary = stored_policy_arn(boundary, call.partition) if boundary else None
     context = request_tag_context(tags)
     if boundary:
         context["iam:PermissionsBoundary"] = boundary
@@ -72,7 +74,7 @@ def create_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     if path.startswith(SERVICE_ROLE_PATH):
         raise InvalidInput(f"Path prefix '{SERVICE_ROLE_PATH}' can only be used for AWS Service linked Roles")
     validate_trust_policy(call, document)
-    if boundary and call.tx.get_policy(call.account_id, boundary) is None:
+    if stored_boundary and call.tx.get_policy(call.account_id, stored_boundary) is None:
         raise NoSuchEntity(f"Policy {boundary} does not exist or is not attachable.")
     if call.tx.count_roles(call.account_id) >= MAX_ROLES_PER_ACCOUNT:
         raise LimitExceeded(f"Cannot exceed quota for RolesPerAccount: {MAX_ROLES_PER_ACCOUNT}")
@@ -87,7 +89,7 @@ def create_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         assume_role_policy_document=document,
         description=description,
         max_session_duration=params.get("MaxSessionDuration", 3600),
-        permissions_boundary_arn=boundary,
+        permissions_boundary_arn=stored_boundary,
         tags=tags,
     )
     try:

@@ -104,7 +104,7 @@ def _identity_sources(call: Call, kind: PrincipalKind, name: str) -> list[_Sourc
         for attached in all_pages(
             lambda m, k=owner_kind, o=owner: tx.list_attached_policies(account, k, o, marker=m, max_items=1000)
         ):
-            document = managed_policy_document(tx, account, attached.policy_arn)
+            document = managed_policy_document(tx, account, attached.policy_arn, call.partition)
             if document is not None:
                 managed_type = "aws-managed" if ":iam::aws:" in attached.policy_arn else "user-managed"
                 found.append(_Source(attached.policy_name, managed_type, document))
@@ -223,7 +223,7 @@ def simulate_principal_policy(call: Call, params: dict[str, Any]) -> Mapping[str
     boundary = _input_sources(params, "PermissionsBoundaryPolicyInputList", "PermissionsBoundaryPolicyInputList.")
     boundary_arn = getattr(entity, "permissions_boundary_arn", None)
     if not boundary and boundary_arn:
-        text = managed_policy_document(call.tx, call.account_id, boundary_arn)
+        text = managed_policy_document(call.tx, call.account_id, boundary_arn, call.partition)
         if text is not None:
             boundary = [_Source(boundary_arn.rsplit("/", 1)[-1], "IAM Policy", text)]
     caller = params.get("CallerArn") or (entity.arn if kind is not PrincipalKind.GROUP else None)

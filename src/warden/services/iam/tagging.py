@@ -25,6 +25,7 @@ from warden.services.iam.common import (
     tags_to_wire,
 )
 from warden.services.iam.pages import in_memory_page, page_args, page_to_wire
+from warden.services.partition_arns import stored_policy_arn
 from warden.store import NotFound
 
 __all__ = ["HANDLERS", "RESERVED_PREFIX"]
@@ -68,10 +69,10 @@ def _role(call: Call, name: str) -> _Found:
 
 
 def _policy(call: Call, arn: str) -> _Found:
-    policy = call.tx.get_policy(call.account_id, arn)
+    policy = call.tx.get_policy(call.account_id, stored_policy_arn(arn, call.partition))
     if policy is None:
         return _Found(arn, (), None)
-    return _Found(policy.arn, policy.tags, policy.arn, aws_managed=policy.aws_managed)
+    return _Found(arn, policy.tags, policy.arn, aws_managed=policy.aws_managed)
 
 
 def _instance_profile(call: Call, name: str) -> _Found:

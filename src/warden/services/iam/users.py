@@ -19,6 +19,7 @@ from warden.services.iam.common import (
     tags_to_wire,
 )
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
+from warden.services.partition_arns import stored_policy_arn
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound
 
 __all__ = ["HANDLERS", "user_to_wire"]
@@ -58,11 +59,12 @@ def create_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     name, path = params["UserName"], params.get("Path", "/")
     tags = tags_from_params(params)
     boundary = params.get("PermissionsBoundary")
+    stored_boundary = stored_policy_arn(boundary, call.partition) if boundary else None
     context = request_tag_context(tags)
     if boundary:
         context["iam:PermissionsBoundary"] = boundary
     call.authorize("iam:CreateUser", call.iam_arn("user", path, name), context=context)
-    if boundary and call.tx.get_policy(call.account_id, boundary) is None:
+    if stored_boundary and call.tx.get_policy(call.account_id, stored_boundary) is None:
         raise NoSuchEntity(f"Policy {boundary} does not exist or is not attachable.")
     if call.tx.count_users(call.account_id) >= MAX_USERS_PER_ACCOUNT:
         raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {MAX_USERS_PER_ACCOUNT}")
@@ -73,7 +75,7 @@ def create_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         path=path,
         arn=call.iam_arn("user", path, name),
         create_date=call.now,
-        permissions_boundary_arn=boundary,
+        permissions_boundary_arn=stored_boundary,
         tags=tags,
     )
     try:

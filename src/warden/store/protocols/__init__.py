@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warden.store.protocols.accounts import AccountOps
+from warden.store.protocols.audit import AuditOps
 from warden.store.protocols.credentials import AccessKeyOps, LoginProfileOps, MfaDeviceOps
 from warden.store.protocols.groups import GroupOps
 from warden.store.protocols.instance_profiles import InstanceProfileOps
@@ -15,6 +16,7 @@ __all__ = [
     "AccessKeyOps",
     "AccountOps",
     "AttachmentOps",
+    "AuditOps",
     "GroupOps",
     "InlinePolicyOps",
     "InstanceProfileOps",

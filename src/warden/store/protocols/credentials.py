@@ -44,9 +44,24 @@ class LoginProfileOps(Protocol):
     def get_login_profile(self, account_id: str, user_name: str) -> LoginProfile | None: ...
 
     def update_login_profile(self, account_id: str, profile: LoginProfile) -> None:
-        """Replace the hash and the reset flag. Raises NotFound("login profile")."""
+        """Replace the hash, the reset flag and the set date. Raises NotFound("login profile")."""
 
-    def delete_login_profile(self, account_id: str, user_name: str) -> None: ...
+    def delete_login_profile(self, account_id: str, user_name: str) -> None:
+        """Delete the profile and the user's password history. Raises NotFound("login profile")."""
+
+    def record_signin_result(
+        self, account_id: str, user_name: str, failed_signins: int, locked_until: datetime | None
+    ) -> None:
+        """Store the sign-in backoff state; does not bump the change counter."""
+
+    def add_password_history(self, account_id: str, user_name: str, set_date: datetime, password_hash: str) -> None:
+        """Remember a password hash the user has had (newest kept first)."""
+
+    def list_password_history(self, account_id: str, user_name: str, limit: int) -> list[str]:
+        """The `limit` most recent password hashes of the user, newest first."""
+
+    def trim_password_history(self, account_id: str, user_name: str, keep: int) -> None:
+        """Forget all but the `keep` most recent password hashes of the user."""
 
 
 class MfaDeviceOps(Protocol):

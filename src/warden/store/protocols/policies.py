@@ -11,6 +11,7 @@ from warden.model import (
     ManagedPolicy,
     PolicyEntity,
     PolicyScope,
+    PolicyUsage,
     PolicyVersion,
     PrincipalKind,
 )
@@ -35,7 +36,10 @@ class ManagedPolicyOps(Protocol):
         path_prefix: str = "/",
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
-    ) -> Page[ManagedPolicy]: ...
+        usage: PolicyUsage | None = None,
+    ) -> Page[ManagedPolicy]:
+        """Every filter (`only_attached`, `usage`, ...) applies before paging, so each page is
+        full until the last and a marker stays valid while policies come and go."""
 
     def delete_policy(self, account_id: str, arn: str) -> None:
         """Raises NotFound("policy") or ConflictDeleting while the policy is attached or has

@@ -18,6 +18,7 @@ __all__ = ["CredentialsMixin"]
 
 _k = s.access_keys.c
 _l = s.login_profiles.c
+_h = s.password_history.c
 
 
 def _keys(rows: Sequence[Row[Any]]) -> list[AccessKey]:
@@ -125,6 +126,9 @@ class CredentialsMixin(SqlTransactionBase):
                 password_hash=profile.password_hash,
                 password_reset_required=profile.password_reset_required,
                 create_date=profile.create_date,
+                password_set_date=profile.password_set_date,
+                failed_signins=profile.failed_signins,
+                locked_until=profile.locked_until,
             ),
             "login profile",
             profile.user_name,
@@ -145,6 +149,9 @@ class CredentialsMixin(SqlTransactionBase):
             password_hash=m["password_hash"],
             create_date=m["create_date"],
             password_reset_required=m["password_reset_required"],
+            password_set_date=m["password_set_date"],
+            failed_signins=m["failed_signins"] or 0,
+            locked_until=m["locked_until"],
         )
 
     def update_login_profile(self, account_id: str, profile: LoginProfile) -> None:
@@ -153,7 +160,9 @@ class CredentialsMixin(SqlTransactionBase):
             update(s.login_profiles)
             .where(_l.user_id == user_id)
             .values(
-                password_hash=profile.password_hash, password_reset_required=profile.password_reset_required
+                password_hash=profile.password_hash,
+                password_reset_required=profile.password_reset_required,
+                password_set_date=profile.password_set_date,
             )
         )
         if result.rowcount == 0:
@@ -165,4 +174,46 @@ class CredentialsMixin(SqlTransactionBase):
         result = self._conn.execute(s.login_profiles.delete().where(_l.user_id == user_id))
         if result.rowcount == 0:
             raise NotFound("login profile", user_name)
+        self._conn.execute(s.password_history.delete().where(_h.user_id == user_id))
         self._bump(account_id)
+
+    def record_signin_result(
+        self, account_id: str, user_name: str, failed_signins: int, locked_until: datetime | None
+    ) -> None:
+        user_id = self._user_id(account_id, user_name)
+        result = self._conn.execute(
+            update(s.login_profiles)
+            .where(_l.user_id == user_id)
+            .values(failed_signins=failed_signins, locked_until=locked_until)
+        )
+        if result.rowcount == 0:
+            raise NotFound("login profile", user_name)
+
+    def add_password_history(self, account_id: str, user_name: str, set_date: datetime, password_hash: str) -> None:
+        user_id = self._user_id(account_id, user_name)
+        self._conn.execute(
+            s.password_history.insert().values(user_id=user_id, set_date=set_date, password_hash=password_hash)
+        )
+
+    def list_password_history(self, account_id: str, user_name: str, limit: int) -> list[str]:
+        user_id = self._user_id(account_id, user_name)
+        rows = self._conn.execute(
+            select(_h.password_hash).where(_h.user_id == user_id).order_by(_h.set_date.desc()).limit(limit)
+        )
+        return [row.password_hash for row in rows]
+
+    def trim_password_history(self, account_id: str, user_name: str, keep: int) -> None:
+        user_id = self._user_id(account_id, user_name)
+        statement = s.password_history.delete().where(_h.user_id == user_id)
+        if keep > 0:
+            oldest_kept = self._conn.execute(
+                select(_h.set_date)
+                .where(_h.user_id == user_id)
+                .order_by(_h.set_date.desc())
+                .offset(keep - 1)
+                .limit(1)
+            ).first()
+            if oldest_kept is None:
+                return  # fewer than `keep` remembered
+            statement = statement.where(_h.set_date < oldest_kept.set_date)
+        self._conn.execute(statement)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, exists, func, select, true, union_all, update
+from sqlalchemy import ColumnElement, Row, exists, func, or_, select, true, union_all, update
 
-from warden.model import ManagedPolicy, PolicyScope, PolicyVersion, TaggedKind
+from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion, TaggedKind
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
@@ -40,6 +40,16 @@ def _attachments_in(account_id: str) -> Any:
             for table, owner, owner_id in _ATTACHMENTS
         )
     ).subquery()
+
+
+def _boundary_in(account_id: str) -> ColumnElement[bool]:
+    """The policy is the permissions boundary of some user or role of the account."""
+    return or_(
+        *(
+            exists().where(table.c.account_id == account_id, table.c.permissions_boundary_arn == _p.arn)
+            for table in (s.users, s.roles)
+        )
+    )
 
 
 class PoliciesMixin(SqlTransactionBase):
@@ -149,6 +159,7 @@ class PoliciesMixin(SqlTransactionBase):
         path_prefix: str = "/",
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        usage: PolicyUsage | None = None,
     ) -> Page[ManagedPolicy]:
         if scope is PolicyScope.AWS:
             visible = _p.aws_managed == true()
@@ -157,9 +168,11 @@ class PoliciesMixin(SqlTransactionBase):
         else:
             visible = _visible_to(account_id)
         statement = select(s.managed_policies).where(visible, path_filter(_p.path, path_prefix))
-        if only_attached:
+        if only_attached or usage is PolicyUsage.PERMISSIONS_POLICY:
             attached = _attachments_in(account_id)
             statement = statement.where(exists().where(attached.c.policy_id == _p.policy_id))
+        if usage is PolicyUsage.PERMISSIONS_BOUNDARY:
+            statement = statement.where(_boundary_in(account_id))
         return self._page(
             statement,
             [_p.name_lower, _p.policy_id],

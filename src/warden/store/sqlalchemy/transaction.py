@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from warden.store.sqlalchemy.accounts import AccountsMixin
 from warden.store.sqlalchemy.attachments import AttachmentsMixin
+from warden.store.sqlalchemy.audit import AuditMixin
 from warden.store.sqlalchemy.credentials import CredentialsMixin
 from warden.store.sqlalchemy.groups import GroupsMixin
 from warden.store.sqlalchemy.inline import InlinePoliciesMixin
@@ -23,5 +24,6 @@ class SqlTransaction(
     CredentialsMixin,
     MfaMixin,
     TagsMixin,
+    AuditMixin,
 ):
     """Implements `warden.store.Transaction` on one SQLAlchemy connection in a transaction."""

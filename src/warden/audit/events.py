@@ -1,0 +1,142 @@
+"""One request's audit event: drafted as the pipeline learns about the request, finished into
+the CloudTrail record that is stored and hashed.
+
+https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from warden.audit.identity import lookup_username, unknown_identity, user_identity
+from warden.audit.resources import resources_of
+from warden.audit.wire import request_parameters, response_elements
+from warden.model import AuditEvent
+from warden.protocol import Operation
+from warden.services.caller import Caller
+
+__all__ = ["EVENT_VERSION", "EventDraft", "finish_event", "is_read_only_event", "record_hash"]
+
+EVENT_VERSION = "1.09"
+
+# CloudTrail's readOnly: reads, simulations, lookups, and STS calls that only hand out
+# credentials (AWS marks AssumeRole and GetSessionToken read-only).
+_READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Lookup", "Simulate", "Decode")
+_READ_ONLY_NAMES = frozenset(
+    {"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
+)
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,127}")
+
+
+def is_read_only_event(event_name: str) -> bool:
+    return event_name in _READ_ONLY_NAMES or event_name.startswith(_READ_ONLY_PREFIXES)
+
+
+@dataclass(slots=True)
+class EventDraft:
+    """What is known about a request so far. The pipeline fills it in step by step; whatever
+    step the request fails at, the draft can still be finished into a well-formed event."""
+
+    event_id: str
+    request_id: str
+    event_time: datetime
+    service: str
+    region: str
+    source_ip: str
+    user_agent: str
+    event_name: str = "Unknown"
+    event_type: str = "AwsApiCall"
+    caller: Caller | None = None
+    claimed_access_key_id: str | None = None
+    claimed_account_id: str | None = None
+    operation: Operation | None = None
+    params: Mapping[str, Any] | None = None
+    result: Mapping[str, Any] | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    recorded: bool = False
+
+    def name_from_request(self, raw_name: str | None) -> None:
+        """The action the request asked for, before (or without) decoding it."""
+        if raw_name and _NAME.fullmatch(raw_name):
+            self.event_name = raw_name
+
+    def fail(self, code: str, message: str) -> None:
+        self.error_code, self.error_message = code, message
+
+
+def record_hash(record: str) -> str:
+    return hashlib.sha256(record.encode("utf-8")).hexdigest()
+
+
+def _account(draft: EventDraft) -> str:
+    """The account whose trail shows the event: the caller's, else the claimed key's."""
+    if draft.caller is not None:
+        return draft.caller.account_id
+    return draft.claimed_account_id or ""
+
+
+def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
+    caller = draft.caller
+    record: dict[str, Any] = {
+        "eventVersion": EVENT_VERSION,
+        "userIdentity": user_identity(caller) if caller else unknown_identity(draft.claimed_access_key_id),
+        "eventTime": draft.event_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventSource": f"{draft.service}.amazonaws.com",
+        "eventName": draft.event_name,
+        "awsRegion": draft.region,
+        "sourceIPAddress": draft.source_ip,
+        "userAgent": draft.user_agent,
+        "requestParameters": request_parameters(draft.operation, draft.params),
+        # Reads answer with data, not with a change: CloudTrail leaves their response out, but
+        # keeps what credential-issuing calls returned (with the secrets hidden).
+        "responseElements": (
+            response_elements(draft.operation, draft.result)
+            if not read_only or draft.event_name in _READ_ONLY_NAMES
+            else None
+        ),
+    }
+    if draft.error_code is not None:
+        record["errorCode"] = draft.error_code
+        record["errorMessage"] = draft.error_message or ""
+    record.update(
+        {
+            "requestID": draft.request_id,
+            "eventID": draft.event_id,
+            "readOnly": read_only,
+            "eventType": draft.event_type,
+            "managementEvent": True,
+            "recipientAccountId": _account(draft),
+            "eventCategory": "Management",
+        }
+    )
+    return record
+
+
+def finish_event(draft: EventDraft) -> AuditEvent:
+    """The stored form of the draft: the record's JSON text, its hash, and lookup columns."""
+    read_only = is_read_only_event(draft.event_name)
+    record = json.dumps(_record(draft, read_only), separators=(",", ":"), ensure_ascii=False, default=str)
+    caller = draft.caller
+    return AuditEvent(
+        event_id=draft.event_id,
+        account_id=_account(draft),
+        event_time=draft.event_time,
+        event_source=f"{draft.service}.amazonaws.com",
+        event_name=draft.event_name,
+        read_only=read_only,
+        username=lookup_username(caller) if caller else None,
+        access_key_id=caller.access_key_id if caller else draft.claimed_access_key_id,
+        identity_type=caller.kind.value if caller else "Unknown",
+        principal_arn=caller.arn if caller else None,
+        error_code=draft.error_code,
+        record=record,
+        record_hash=record_hash(record),
+        resources=resources_of(draft.params, draft.result),
+    )

@@ -1,0 +1,220 @@
+"""Getting every event into the trail.
+
+A call that changes something records its event inside the transaction of the change (the
+dispatcher calls `record_in`), so the change and its event commit or vanish together. Every
+other event (reads, denials, failures, unauthenticated requests) is handed to a background
+writer that stores them in batches, so that recording costs a read request microseconds rather
+than a write transaction. The writer also seals the trail into signed digests periodically, and
+hands each stored event to the listeners (alert rules) off the request path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from warden.audit.events import EventDraft, finish_event
+from warden.audit.integrity import DigestSigner, seal_pending
+from warden.clock import Clock
+from warden.model import AuditEvent
+from warden.store import Store, Transaction
+
+__all__ = ["AuditRecorder", "DraftAudit", "Listener"]
+
+_logger = logging.getLogger("warden.audit")
+
+Listener = Callable[[dict[str, Any]], None]
+
+_BATCH = 500
+_MAX_BACKLOG = 100_000
+
+
+class DraftAudit:
+    """The dispatcher's view of one request's draft: record it inside the change's transaction."""
+
+    __slots__ = ("_draft", "event")
+
+    def __init__(self, draft: EventDraft) -> None:
+        self._draft = draft
+        self.event: AuditEvent | None = None
+
+    def record_in(self, tx: Transaction, result: Mapping[str, Any]) -> None:
+        self._draft.result = result
+        self.event = finish_event(self._draft)
+        tx.append_audit_events([self.event])
+        self._draft.recorded = True
+
+    def rolled_back(self) -> None:
+        """The transaction did not commit: the event must be recorded again, with the error."""
+        self._draft.recorded = False
+        self.event = None
+
+
+class AuditRecorder:
+    def __init__(
+        self,
+        store: Store,
+        signer: DigestSigner,
+        clock: Clock,
+        *,
+        flush_interval: float = 0.2,
+        seal_interval: float = 60.0,
+    ) -> None:
+        self._store = store
+        self._signer = signer
+        self._clock = clock
+        self._flush_interval = flush_interval
+        self._seal_interval = seal_interval
+        self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._listeners: list[Listener] = []
+        self._thread: threading.Thread | None = None
+        self._backlog: list[AuditEvent] = []
+        self._last_seal = time.monotonic()
+
+    # -- the request path ---------------------------------------------------------------------
+
+    def submit(self, draft: EventDraft) -> None:
+        """Queue an event recorded outside any change (never blocks on the store)."""
+        if self._thread is None:
+            self._write([finish_event(draft)])
+            return
+        self._queue.put(("draft", draft))
+
+    def submit_event(self, event: AuditEvent) -> None:
+        """Queue an event built elsewhere (a console sign-in)."""
+        if self._thread is None:
+            self._write([event])
+            return
+        self._queue.put(("event", event))
+
+    def committed(self, event: AuditEvent) -> None:
+        """An event stored with its change has committed: let the listeners see it."""
+        if self._listeners:
+            if self._thread is None:
+                self._notify([event])
+            else:
+                self._queue.put(("stored", event))
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="warden-audit", daemon=True)
+            self._thread.start()
+
+    def flush(self) -> None:
+        """Store everything queued so far (LookupEvents calls this so a caller sees its own
+        calls at once)."""
+        if self._thread is None:
+            self._retry_backlog()
+            return
+        done = threading.Event()
+        self._queue.put(("flush", done))
+        done.wait(timeout=10)
+
+    def seal(self) -> int:
+        self.flush()
+        return seal_pending(self._store, self._signer, self._clock.now())
+
+    def close(self) -> None:
+        thread = self._thread
+        if thread is not None:
+            self._queue.put(("stop", None))
+            thread.join(timeout=10)
+            self._thread = None
+        self._retry_backlog()
+        try:
+            seal_pending(self._store, self._signer, self._clock.now())
+        except Exception:
+            _logger.exception("could not seal the audit trail on shutdown")
+
+    # -- the writer thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            try:
+                kind, item = self._queue.get(timeout=self._flush_interval)
+            except queue.Empty:
+                self._retry_backlog()
+                self._maybe_seal()
+                continue
+            drafts: list[EventDraft] = []
+            ready: list[AuditEvent] = []
+            stored: list[AuditEvent] = []
+            waiters: list[threading.Event] = []
+            stop = False
+            while True:
+                if kind == "draft":
+                    drafts.append(item)
+                elif kind == "event":
+                    ready.append(item)
+                elif kind == "stored":
+                    stored.append(item)
+                elif kind == "flush":
+                    waiters.append(item)
+                else:
+                    stop = True
+                if len(drafts) >= _BATCH or stop:
+                    break
+                try:
+                    kind, item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            events = ready
+            for draft in drafts:
+                try:
+                    events.append(finish_event(draft))
+                except Exception:
+                    _logger.exception("could not build the audit event of request %s", draft.request_id)
+            self._write(events)
+            self._notify(stored)
+            for waiter in waiters:
+                waiter.set()
+            self._maybe_seal()
+            if stop:
+                return
+
+    def _write(self, events: list[AuditEvent]) -> None:
+        self._backlog.extend(events)
+        self._retry_backlog()
+
+    def _retry_backlog(self) -> None:
+        if not self._backlog:
+            return
+        pending, self._backlog = self._backlog, []
+        try:
+            with self._store.transaction() as tx:
+                tx.append_audit_events(pending)
+        except Exception:
+            _logger.exception("could not store %d audit events; will retry", len(pending))
+            self._backlog = pending[-_MAX_BACKLOG:] + self._backlog
+            return
+        self._notify(pending)
+
+    def _notify(self, events: list[AuditEvent]) -> None:
+        if not self._listeners or not events:
+            return
+        for event in events:
+            record = json.loads(event.record)
+            for listener in self._listeners:
+                try:
+                    listener(record)
+                except Exception:
+                    _logger.exception("audit listener failed on event %s", event.event_id)
+
+    def _maybe_seal(self) -> None:
+        if time.monotonic() - self._last_seal < self._seal_interval:
+            return
+        self._last_seal = time.monotonic()
+        try:
+            seal_pending(self._store, self._signer, self._clock.now())
+        except Exception:
+            _logger.exception("could not seal the audit trail")

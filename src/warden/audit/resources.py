@@ -1,0 +1,50 @@
+"""The resources an event names, as LookupEvents lists them (`ResourceType`, `ResourceName`).
+
+IAM and STS requests name their target by a handful of parameters; each maps to one
+CloudFormation-style resource type, which is what CloudTrail reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["resources_of"]
+
+_BY_PARAMETER = (
+    ("UserName", "AWS::IAM::User"),
+    ("GroupName", "AWS::IAM::Group"),
+    ("RoleName", "AWS::IAM::Role"),
+    ("RoleArn", "AWS::IAM::Role"),
+    ("PolicyArn", "AWS::IAM::Policy"),
+    ("InstanceProfileName", "AWS::IAM::InstanceProfile"),
+    ("AccessKeyId", "AWS::IAM::AccessKey"),
+    ("SerialNumber", "AWS::IAM::MFADevice"),
+    ("VirtualMFADeviceName", "AWS::IAM::MFADevice"),
+    ("PolicySourceArn", "AWS::IAM::Policy"),
+    ("AccountAlias", "AWS::IAM::AccountAlias"),
+)
+# Entities a create call returns, so the new entity can be found by name.
+_CREATED = (
+    ("User", "UserName", "AWS::IAM::User"),
+    ("Group", "GroupName", "AWS::IAM::Group"),
+    ("Role", "RoleName", "AWS::IAM::Role"),
+    ("Policy", "Arn", "AWS::IAM::Policy"),
+    ("AccessKey", "AccessKeyId", "AWS::IAM::AccessKey"),
+    ("InstanceProfile", "InstanceProfileName", "AWS::IAM::InstanceProfile"),
+)
+
+
+def resources_of(params: Mapping[str, Any] | None, result: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for name, kind in _BY_PARAMETER:
+        value = params.get(name) if params else None
+        if isinstance(value, str) and value:
+            found.append((kind, value))
+    for element, member, kind in _CREATED:
+        entity = result.get(element) if result else None
+        if isinstance(entity, Mapping):
+            value = entity.get(member)
+            if isinstance(value, str) and value and (kind, value) not in found:
+                found.append((kind, value))
+    return tuple(found)

@@ -1,0 +1,192 @@
+"""The audit trail in SQL: events, their resources, and the digests that seal them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from warden.model import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
+from warden.store.errors import AlreadyExists
+from warden.store.sqlalchemy import schema as s
+from warden.store.sqlalchemy.base import SqlTransactionBase
+
+__all__ = ["AuditMixin"]
+
+_e = s.audit_events.c
+_r = s.audit_event_resources.c
+_d = s.audit_digests.c
+
+# LookupEvents attribute -> the column it filters (ResourceType/Name go through resources).
+_ATTRIBUTE_COLUMNS = {
+    "EventId": _e.event_id,
+    "EventName": _e.event_name,
+    "Username": _e.username,
+    "EventSource": _e.event_source,
+    "AccessKeyId": _e.access_key_id,
+}
+
+
+def _stored(row: Row[Any], resources: dict[int, list[tuple[str, str]]]) -> StoredAuditEvent:
+    m = row._mapping
+    event = AuditEvent(
+        event_id=m["event_id"],
+        account_id=m["account_id"],
+        event_time=m["event_time"],
+        event_source=m["event_source"],
+        event_name=m["event_name"],
+        read_only=bool(m["read_only"]),
+        username=m["username"],
+        access_key_id=m["access_key_id"],
+        identity_type=m["identity_type"],
+        principal_arn=m["principal_arn"],
+        error_code=m["error_code"],
+        record=m["record"],
+        record_hash=m["record_hash"],
+        resources=tuple(resources.get(m["seq"], ())),
+    )
+    return StoredAuditEvent(seq=int(m["seq"]), event=event, digest_seq=m["digest_seq"])
+
+
+def _digest(row: Row[Any]) -> AuditDigest:
+    m = row._mapping
+    return AuditDigest(
+        digest_seq=int(m["digest_seq"]),
+        created=m["created"],
+        event_count=int(m["event_count"]),
+        body=m["body"],
+        digest_hash=m["digest_hash"],
+        signature=m["signature"],
+    )
+
+
+def _filtered(statement: Select[Any], query: AuditQuery) -> Select[Any]:
+    if query.account_id is not None:
+        statement = statement.where(_e.account_id == query.account_id)
+    if query.start is not None:
+        statement = statement.where(_e.event_time >= query.start)
+    if query.end is not None:
+        statement = statement.where(_e.event_time <= query.end)
+    if query.attribute is None or query.value is None:
+        return statement
+    if query.attribute == "ReadOnly":
+        return statement.where(_e.read_only == (query.value.lower() == "true"))
+    if query.attribute in ("ResourceType", "ResourceName"):
+        column = _r.resource_type if query.attribute == "ResourceType" else _r.resource_name
+        matching = select(_r.seq).where(column == query.value)
+        return statement.where(_e.seq.in_(matching))
+    return statement.where(_ATTRIBUTE_COLUMNS[query.attribute] == query.value)
+
+
+class AuditMixin(SqlTransactionBase):
+    def append_audit_events(self, events: Sequence[AuditEvent]) -> None:
+        if not events:
+            return
+        rows = [
+            {
+                "event_id": e.event_id,
+                "account_id": e.account_id,
+                "event_time": e.event_time,
+                "event_source": e.event_source,
+                "event_name": e.event_name,
+                "read_only": e.read_only,
+                "username": e.username,
+                "access_key_id": e.access_key_id,
+                "identity_type": e.identity_type,
+                "principal_arn": e.principal_arn,
+                "error_code": e.error_code,
+                "record": e.record,
+                "record_hash": e.record_hash,
+            }
+            for e in events
+        ]
+        seqs = self._conn.execute(
+            insert(s.audit_events).returning(_e.seq, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        resources = [
+            {"seq": seq, "resource_type": kind, "resource_name": name}
+            for seq, event in zip(seqs, events, strict=True)
+            for kind, name in event.resources
+        ]
+        if resources:
+            self._conn.execute(insert(s.audit_event_resources), resources)
+
+    def _with_resources(self, rows: Sequence[Row[Any]]) -> list[StoredAuditEvent]:
+        seqs = [row._mapping["seq"] for row in rows]
+        found: dict[int, list[tuple[str, str]]] = {}
+        if seqs:
+            for seq, kind, name in self._conn.execute(
+                select(_r.seq, _r.resource_type, _r.resource_name).where(_r.seq.in_(seqs))
+            ):
+                found.setdefault(seq, []).append((kind, name))
+        return [_stored(row, found) for row in rows]
+
+    def lookup_audit_events(
+        self, query: AuditQuery, limit: int, after: tuple[str, int] | None = None
+    ) -> list[StoredAuditEvent]:
+        statement = _filtered(select(s.audit_events), query)
+        if after is not None:
+            moment, seq = datetime.fromisoformat(after[0]), after[1]
+            statement = statement.where(
+                or_(_e.event_time < moment, and_(_e.event_time == moment, _e.seq < seq))
+            )
+        statement = statement.order_by(_e.event_time.desc(), _e.seq.desc()).limit(limit)
+        return self._with_resources(self._conn.execute(statement).all())
+
+    def audit_events_since(self, seq: int, limit: int, query: AuditQuery | None = None) -> list[StoredAuditEvent]:
+        statement = select(s.audit_events).where(_e.seq > seq)
+        if query is not None:
+            statement = _filtered(statement, query)
+        statement = statement.order_by(_e.seq).limit(limit)
+        return self._with_resources(self._conn.execute(statement).all())
+
+    def unsealed_audit_events(self, limit: int) -> list[StoredAuditEvent]:
+        statement = select(s.audit_events).where(_e.digest_seq.is_(None)).order_by(_e.seq).limit(limit)
+        return [_stored(row, {}) for row in self._conn.execute(statement).all()]
+
+    def last_audit_digest(self) -> AuditDigest | None:
+        row = self._conn.execute(select(s.audit_digests).order_by(_d.digest_seq.desc()).limit(1)).first()
+        return _digest(row) if row is not None else None
+
+    def seal_audit_events(self, digest: AuditDigest, seqs: Sequence[int]) -> None:
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(
+                    insert(s.audit_digests).values(
+                        digest_seq=digest.digest_seq,
+                        created=digest.created,
+                        event_count=digest.event_count,
+                        body=digest.body,
+                        digest_hash=digest.digest_hash,
+                        signature=digest.signature,
+                    )
+                )
+        except IntegrityError as exc:
+            raise AlreadyExists("audit digest", str(digest.digest_seq)) from exc
+        for start in range(0, len(seqs), 500):
+            chunk = list(seqs[start : start + 500])
+            self._conn.execute(
+                update(s.audit_events)
+                .where(_e.seq.in_(chunk), _e.digest_seq.is_(None))
+                .values(digest_seq=digest.digest_seq)
+            )
+
+    def audit_digests(self) -> Iterator[AuditDigest]:
+        for row in self._conn.execute(select(s.audit_digests).order_by(_d.digest_seq)).all():
+            yield _digest(row)
+
+    def audit_events_of_digest(self, digest_seq: int) -> list[StoredAuditEvent]:
+        statement = select(s.audit_events).where(_e.digest_seq == digest_seq).order_by(_e.seq)
+        return [_stored(row, {}) for row in self._conn.execute(statement).all()]
+
+    def audit_events_with_missing_digest(self) -> list[StoredAuditEvent]:
+        known = select(_d.digest_seq)
+        statement = (
+            select(s.audit_events)
+            .where(_e.digest_seq.is_not(None), _e.digest_seq.not_in(known))
+            .order_by(_e.seq)
+        )
+        return [_stored(row, {}) for row in self._conn.execute(statement).all()]
