@@ -172,3 +172,22 @@ def test_assume_role_requires_mfa_in_the_trust_policy(server: LiveServer, root_i
     assert _error(caught)[0] == "AccessDenied"
     answer = sts.assume_role(RoleArn=role_arn, RoleSessionName="with-mfa", SerialNumber=serial, TokenCode=phone.code())
     assert answer["AssumedRoleUser"]["Arn"].endswith(f":assumed-role/{role_name}/with-mfa")
+
+
+def test_refused_codes_are_audited_once_each(server: LiveServer, root_iam: Any, new_user: Any) -> None:
+    """A refused code commits its failure count and is still audited as one failed call.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"""
+    name, serial, phone, _, sts = _user_with_device(root_iam, new_user)
+    upcoming = {hotp(phone.key, time_step(datetime.now(UTC)) + d) for d in range(-2, 4)}
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in upcoming)
+    with pytest.raises(ClientError):
+        sts.get_session_token(SerialNumber=serial, TokenCode=wrong)
+    sts.get_session_token(SerialNumber=serial, TokenCode=phone.code())
+    trail = server.client("cloudtrail", *server.root_keys())
+    pages = trail.get_paginator("lookup_events").paginate(
+        LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": name}]
+    )
+    records = [json.loads(e["CloudTrailEvent"]) for page in pages for e in page["Events"]
+               if e["EventName"] == "GetSessionToken"]
+    assert sorted(r.get("errorCode", "") for r in records) == ["", "AccessDenied"]
+    assert all(r["requestParameters"]["tokenCode"] == "HIDDEN_DUE_TO_SECURITY_REASONS" for r in records)
