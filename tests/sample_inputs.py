@@ -44,6 +44,8 @@ def sample_value(name: str, shape: Shape) -> Any:
         return "elasticbeanstalk.amazonaws.com"
     if name == "Password" or name == "NewPassword" or name == "OldPassword":
         return "Correct-Horse-9-battery!"
+    if name.startswith("AuthenticationCode") or name == "TokenCode":
+        return "123456"
     if name == "ActionNames":
         return "s3:GetObject"
     return "name1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
@@ -92,6 +93,34 @@ def test_mfa_devices(store: Store, account: str) -> None:
         assert tx.list_mfa_devices(account).items == (device,)
         tx.delete_mfa_device(account, serial)
         tx.delete_user(account, "max")
+
+
+def test_mfa_code_steps_failures_and_throttle(store: Store, account: str) -> None:
+    """A TOTP step is accepted at most once; wrong codes count up to a throttle; an accepted
+    code clears both. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html"""
+    serial = f"arn:aws:iam::{account}:mfa/token"
+    later = NOW + timedelta(minutes=5)
+    with store.transaction() as tx:
+        tx.create_mfa_device(MfaDevice(serial, account, "token", "/", NOW, b"sealed"))
+        assert tx.accept_mfa_step(account, serial, 100)
+        assert not tx.accept_mfa_step(account, serial, 100)
+        assert not tx.accept_mfa_step(account, serial, 99)
+        assert not tx.accept_mfa_step("000000000000", serial, 101)
+        assert [tx.record_mfa_failure(account, serial, 3, later) for _ in range(2)] == [1, 2]
+        got = tx.get_mfa_device(account, serial)
+        assert got is not None and (got.last_used_step, got.failed_attempts, got.throttled_until) == (100, 2, None)
+        assert tx.record_mfa_failure(account, serial, 3, later) == 3
+        got = tx.get_mfa_device(account, serial)
+        assert got is not None and got.throttled_until == later
+        assert tx.accept_mfa_step(account, serial, 101)
+        got = tx.get_mfa_device(account, serial)
+        assert got is not None and (got.last_used_step, got.failed_attempts, got.throttled_until) == (101, 0, None)
+        tx.record_mfa_failure(account, serial, 3, later)
+        tx.reset_mfa_state(account, serial)
+        got = tx.get_mfa_device(account, serial)
+        assert got is not None and (got.last_used_step, got.failed_attempts) == (None, 0)
+        with pytest.raises(NotFound):
+            tx.record_mfa_failure(account, f"{serial}-gone", 3, later)
 
 
 def test_instance_profiles(store: Store, account: str) -> None:

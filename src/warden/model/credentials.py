@@ -5,7 +5,7 @@ encryption and hashing happen in `warden.auth`, never in the store."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
@@ -52,13 +52,20 @@ class LoginProfile:
 @dataclass(frozen=True, slots=True)
 class MfaDevice:
     """A virtual MFA device. Its serial number is its ARN. `user_name` and `enable_date` are set
-    while the device is enabled for a user and cleared when it is deactivated."""
+    while the device is enabled for a user and cleared when it is deactivated.
+
+    `last_used_step` is the TOTP time step of the last accepted code (no code at or before it
+    is accepted again); `failed_attempts` counts wrong codes since the last accepted one and
+    `throttled_until` is when the device accepts codes again after too many of them."""
 
     serial_number: str
     account_id: str
     name: str
     path: str
     create_date: datetime
-    seed_ciphertext: bytes
+    seed_ciphertext: bytes = field(repr=False)
     user_name: str | None = None
     enable_date: datetime | None = None
+    last_used_step: int | None = None
+    failed_attempts: int = 0
+    throttled_until: datetime | None = None

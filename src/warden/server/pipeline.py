@@ -44,6 +44,7 @@ from warden.services.credentials import ResolvedKey
 from warden.services.dispatch import HandlerTable, dispatch
 from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
+from warden.services.sts_session_token import check_session_token_scope
 
 __all__ = ["Pipeline", "Response", "warm_up"]
 
@@ -163,6 +164,7 @@ class Pipeline:
             draft.region = region
             caller = await self._caller(request, info, region, draft)
             draft.caller = caller
+            check_session_token_scope(caller, service_name)
             record.principal, record.access_key_id = caller.arn, caller.access_key_id
             if json_wire:
                 operation, values = decode_json_request(service, target, body)

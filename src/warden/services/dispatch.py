@@ -9,19 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from warden.errors import ServiceFailure
+from warden.errors import AwsError, ServiceFailure
 from warden.services.call import Call, RequestMeta, Services
 from warden.services.caller import Caller
 from warden.services.change_feed import ChangeFeed
 from warden.services.partition_arns import partition_response
 from warden.store import Store, Transaction
 
-__all__ = ["Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
+__all__ = ["CommitThenRaise", "Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
 
 Handler = Callable[[Call, dict[str, Any]], Mapping[str, Any] | None]
 HandlerTable = Mapping[str, Handler]
 
 _READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode", "Lookup", "Describe")
+# Named like reads, but they record something: a session token consumes an MFA code.
+_WRITING_READS = frozenset({"GetSessionToken"})
+
+
+class CommitThenRaise(Exception):
+    """Raised by a handler whose refusal must keep what it wrote: a wrong MFA code is counted
+    toward throttling even though the call fails. Dispatch commits, then raises `error` (the
+    call is audited as failed, like any other error)."""
+
+    def __init__(self, error: AwsError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def is_read_only(operation: str) -> bool:
@@ -50,20 +62,26 @@ def dispatch(
     returns without having authorized is refused, failing closed. A call that may change
     something records its audit event in the same transaction (DESIGN.md, principle 4)."""
     handler = handlers[operation]
-    read_only = is_read_only(operation)
+    read_only = is_read_only(operation) and operation not in _WRITING_READS
+    refusal: AwsError | None = None
     with store.transaction(readonly=read_only) as tx:
         call = Call(caller=caller, meta=meta, tx=tx, services=services)
-        result = handler(call, params)
+        try:
+            result = handler(call, params)
+        except CommitThenRaise as deferred:
+            refusal, result = deferred.error, None
         if call.authorized_action is None:
             # Fail closed: a handler that skipped authorization must not answer.
             raise ServiceFailure(f"{operation} was not authorized")
         # AWS managed policies are stored once; callers in other partitions see them in their own.
         result = partition_response(result or {}, services.partition)
-        if audit is not None and not read_only:
+        if audit is not None and not read_only and refusal is None:
             audit.record_in(tx, result)
         changed = tx.changed_permissions
     if changed:
         # Only a committed change of permissions invalidates cached callers and policies;
         # AssumeRole or a "last used" update must not flush every node's caches.
         feed.bump()
+    if refusal is not None:
+        raise refusal
     return result

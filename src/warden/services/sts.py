@@ -15,6 +15,7 @@ from warden.services.sts_access_key_info import get_access_key_info
 from warden.services.sts_assume_role import assume_role
 from warden.services.sts_decode_message import decode_authorization_message
 from warden.services.sts_federation_token import get_federation_token
+from warden.services.sts_session_token import get_session_token
 
 __all__ = ["HANDLERS"]
 
@@ -36,4 +37,5 @@ HANDLERS: dict[str, Handler] = {
     "GetFederationToken": get_federation_token,
     "GetAccessKeyInfo": get_access_key_info,
     "DecodeAuthorizationMessage": decode_authorization_message,
+    "GetSessionToken": get_session_token,
 }

@@ -14,6 +14,7 @@ from typing import Any
 from warden.errors import AccessDenied, ValidationError
 from warden.services.call import Call
 from warden.services.caller import Caller, CallerKind
+from warden.services.mfa_codes import mfa_requested, verify_caller_mfa
 from warden.services.session_policies import session_policies
 from warden.services.session_tags import (
     authorize_session_attributes,
@@ -49,10 +50,10 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         call.authorize("sts:AssumeRole", role_arn, context=context)
         raise _denied(call, role_arn)
     tags = requested_session_tags(params, call.caller)
-    if params.get("SerialNumber"):
-        call.authorize("sts:AssumeRole", role_arn, context=context, resource_policy=role.assume_role_policy_document,
-                       resource_account=role.account_id)
-        raise ValidationError("MFA in AssumeRole is not supported by warden yet.")
+    with_mfa = mfa_requested(params.get("SerialNumber"), params.get("TokenCode"))
+    if with_mfa:
+        # Decide as if the code were good, then check it: a refused code is still counted.
+        context.update({"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"})
     call.authorize(
         "sts:AssumeRole",
         role.arn,
@@ -61,6 +62,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         resource_policy=role.assume_role_policy_document,
         resource_account=role.account_id,
     )
+    if with_mfa:
+        verify_caller_mfa(call, params["SerialNumber"], params["TokenCode"])
     source_identity = check_source_identity(params, call.caller)
     authorize_session_attributes(call, role, context, tags, source_identity)
     chained = call.caller.kind is CallerKind.ASSUMED_ROLE
@@ -83,8 +86,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         role_arn=role.arn,
         role_name=role.name,
         session_name=session_name,
-        mfa_authenticated=call.caller.mfa_authenticated,
-        mfa_authenticated_at=call.caller.mfa_authenticated_at,
+        mfa_authenticated=with_mfa or call.caller.mfa_authenticated,
+        mfa_authenticated_at=call.now if with_mfa else call.caller.mfa_authenticated_at,
         session_policies=tuple(policies),
         source_identity=source_identity,
         tags=merge_principal_tags(((t.key, t.value) for t in role.tags), tags),

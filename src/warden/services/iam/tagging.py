@@ -1,4 +1,4 @@
-"""Tags on users, roles, customer managed policies and instance profiles:
+"""Tags on users, roles, customer managed policies, instance profiles and MFA devices:
 Tag*, Untag*, List*Tags.
 
 https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
@@ -82,6 +82,14 @@ def _instance_profile(call: Call, name: str) -> _Found:
     return _Found(profile.arn, profile.tags, profile.name)
 
 
+def _mfa_device(call: Call, serial_number: str) -> _Found:
+    device = call.tx.get_mfa_device(call.account_id, serial_number)
+    if device is None or device.account_id != call.account_id:
+        return _Found(serial_number, (), None)
+    tags = call.tx.list_tags(call.account_id, TaggedKind.MFA_DEVICE, device.serial_number)
+    return _Found(device.serial_number, tags, device.serial_number)
+
+
 _USER = _Kind(TaggedKind.USER, "User", "UserName", _user, lambda name: no_such_entity("user", name))
 _ROLE = _Kind(TaggedKind.ROLE, "Role", "RoleName", _role, lambda name: no_such_entity("role", name))
 _POLICY = _Kind(
@@ -97,6 +105,13 @@ _INSTANCE_PROFILE = _Kind(
     "InstanceProfileName",
     _instance_profile,
     lambda name: NoSuchEntity(f"Instance Profile {name} cannot be found."),
+)
+_MFA_DEVICE = _Kind(
+    TaggedKind.MFA_DEVICE,
+    "MFADevice",
+    "SerialNumber",
+    _mfa_device,
+    lambda serial: NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist."),
 )
 
 
@@ -181,7 +196,7 @@ def _list_handler(kind: _Kind) -> Callable[[Call, dict[str, Any]], Mapping[str, 
 
 HANDLERS = {
     name: handler
-    for kind in (_USER, _ROLE, _POLICY, _INSTANCE_PROFILE)
+    for kind in (_USER, _ROLE, _POLICY, _INSTANCE_PROFILE, _MFA_DEVICE)
     for name, handler in (
         (f"Tag{kind.noun}", _tag_handler(kind)),
         (f"Untag{kind.noun}", _untag_handler(kind)),

@@ -76,8 +76,10 @@ class MfaDeviceOps(Protocol):
         user_name: str | None = None,
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        assigned: bool | None = None,
     ) -> Page[MfaDevice]:
-        """Devices of one user, or every device of the account when `user_name` is None."""
+        """Devices of one user, or every device of the account when `user_name` is None;
+        `assigned` keeps only devices enabled for some user (True) or for none (False)."""
 
     def enable_mfa_device(self, account_id: str, serial_number: str, user_name: str, when: datetime) -> None:
         """Assign the device to the user. Raises NotFound, AlreadyExists("mfa assignment")."""
@@ -89,3 +91,17 @@ class MfaDeviceOps(Protocol):
         """Raises ConflictDeleting(MFA_USER) while the device is enabled for a user."""
 
     def count_mfa_devices(self, account_id: str, user_name: str) -> int: ...
+
+    def accept_mfa_step(self, account_id: str, serial_number: str, step: int) -> bool:
+        """Record `step` as the last accepted code, atomically, only if it is later than the
+        one recorded; clears the failure count and throttle. False when the step was already
+        used (or the device is gone): the code must then be refused."""
+
+    def record_mfa_failure(
+        self, account_id: str, serial_number: str, throttle_after: int, throttled_until: datetime
+    ) -> int:
+        """Count one wrong code; once `throttle_after` are counted, set `throttled_until`.
+        Returns the new count. Does not bump the change counter."""
+
+    def reset_mfa_state(self, account_id: str, serial_number: str) -> None:
+        """Forget the last accepted step, failures and throttle (the device changed hands)."""

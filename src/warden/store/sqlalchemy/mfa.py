@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 
 from warden.model import MfaDevice, TaggedKind
 from warden.store.errors import AlreadyExists, ConflictDeleting, Dependent, NotFound
@@ -33,6 +33,9 @@ def _devices(rows: Sequence[Row[Any]]) -> list[MfaDevice]:
             seed_ciphertext=bytes(m["seed_ciphertext"]),
             user_name=m["user_name"],
             enable_date=m["enable_date"],
+            last_used_step=m["last_used_step"],
+            failed_attempts=int(m["failed_attempts"] or 0),
+            throttled_until=m["throttled_until"],
         )
         for m in (row._mapping for row in rows)
     ]
@@ -67,10 +70,13 @@ class MfaMixin(SqlTransactionBase):
         user_name: str | None = None,
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        assigned: bool | None = None,
     ) -> Page[MfaDevice]:
         statement = _SELECT.where(_m.account_id == account_id)
         if user_name is not None:
             statement = statement.where(_m.user_id == self._user_id(account_id, user_name))
+        if assigned is not None:
+            statement = statement.where(_m.user_id.is_not(None) if assigned else _m.user_id.is_(None))
         return self._page(statement, [_m.serial_number], marker, max_items, _devices)
 
     def enable_mfa_device(self, account_id: str, serial_number: str, user_name: str, when: datetime) -> None:
@@ -114,3 +120,37 @@ class MfaMixin(SqlTransactionBase):
     def count_mfa_devices(self, account_id: str, user_name: str) -> int:
         user_id = self._user_id(account_id, user_name)
         return self._count(select(_m.serial_number).where(_m.user_id == user_id))
+
+    def accept_mfa_step(self, account_id: str, serial_number: str, step: int) -> bool:
+        # One conditional UPDATE, so two requests racing with the same code cannot both win.
+        result = self._conn.execute(
+            update(s.mfa_devices)
+            .where(
+                _m.account_id == account_id,
+                _m.serial_number == serial_number,
+                or_(_m.last_used_step.is_(None), _m.last_used_step < step),
+            )
+            .values(last_used_step=step, failed_attempts=0, throttled_until=None)
+        )
+        return bool(result.rowcount)
+
+    def record_mfa_failure(
+        self, account_id: str, serial_number: str, throttle_after: int, throttled_until: datetime
+    ) -> int:
+        where = (_m.account_id == account_id, _m.serial_number == serial_number)
+        self._conn.execute(
+            update(s.mfa_devices).where(*where).values(failed_attempts=_m.failed_attempts + 1)
+        )
+        count = self._conn.execute(select(_m.failed_attempts).where(*where)).scalar()
+        if count is None:
+            raise NotFound("mfa device", serial_number)
+        if count >= throttle_after:
+            self._conn.execute(update(s.mfa_devices).where(*where).values(throttled_until=throttled_until))
+        return int(count)
+
+    def reset_mfa_state(self, account_id: str, serial_number: str) -> None:
+        self._conn.execute(
+            update(s.mfa_devices)
+            .where(_m.account_id == account_id, _m.serial_number == serial_number)
+            .values(last_used_step=None, failed_attempts=0, throttled_until=None)
+        )

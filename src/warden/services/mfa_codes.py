@@ -1,0 +1,148 @@
+"""Checking codes of a virtual MFA device, for IAM (Enable/ResyncMFADevice) and STS
+(GetSessionToken, AssumeRole with SerialNumber).
+
+Rules warden keeps, on top of RFC 6238 (see `warden.auth.totp`):
+- A code is accepted at most once: the store records the time step of the last accepted code
+  and refuses any code at or before it, atomically, so two racing requests cannot share one.
+- Throttling: after `THROTTLE_AFTER` consecutive wrong codes the device refuses every code,
+  right or wrong, for a backoff that starts at `BACKOFF_START` and doubles with each further
+  wrong code, up to `BACKOFF_MAX`. An accepted code clears the count. AWS documents that it
+  limits MFA attempts but not the numbers; these follow common authenticator-service practice.
+  A throttled device answers with the same error as a wrong code, so probing learns nothing.
+- A refusal still commits the failure count (`CommitThenRaise`), else throttling could never
+  engage.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from warden.auth.secretbox import SecretBox
+from warden.auth.totp import InvalidTotpCode, encode_seed, seed_key, verify_consecutive, verify_totp
+from warden.errors import AccessDenied, AwsError
+from warden.model import MfaDevice
+from warden.services.call import Call
+from warden.services.caller import CallerKind
+from warden.services.dispatch import CommitThenRaise
+from warden.store import Transaction
+
+__all__ = [
+    "BACKOFF_MAX",
+    "BACKOFF_START",
+    "STS_BOTH_REQUIRED",
+    "STS_INVALID_CODE",
+    "STS_UNKNOWN_DEVICE",
+    "THROTTLE_AFTER",
+    "check_code",
+    "check_consecutive_codes",
+    "device_key",
+    "mfa_requested",
+    "new_seed",
+    "seal_seed",
+    "verify_caller_mfa",
+]
+
+THROTTLE_AFTER = 5
+BACKOFF_START = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(minutes=15)
+
+
+def seal_seed(secrets: SecretBox, serial_number: str, seed_base32: str) -> bytes:
+    """The seed as stored: sealed under the master key, bound to the device's serial number."""
+    return secrets.seal(seed_base32, record=serial_number).encode("ascii")
+
+
+def device_key(secrets: SecretBox, device: MfaDevice) -> bytes:
+    """The device's HMAC key, opened from its sealed seed."""
+    seed = secrets.open(device.seed_ciphertext.decode("ascii"), record=device.serial_number)
+    return seed_key(seed.decode("ascii"))
+
+
+def new_seed(random_bytes: bytes) -> str:
+    """A 40-character base32 seed from 25 random bytes."""
+    return encode_seed(random_bytes)
+
+
+def _backoff(failures: int) -> timedelta:
+    doublings = min(max(failures - THROTTLE_AFTER, 0), 16)
+    backoff: timedelta = BACKOFF_START * (1 << doublings)
+    return min(backoff, BACKOFF_MAX)
+
+
+def _refuse(tx: Transaction, device: MfaDevice, now: datetime, refusal: AwsError) -> CommitThenRaise:
+    failures = device.failed_attempts + 1
+    tx.record_mfa_failure(device.account_id, device.serial_number, THROTTLE_AFTER, now + _backoff(failures))
+    return CommitThenRaise(refusal)
+
+
+def _throttled(device: MfaDevice, now: datetime) -> bool:
+    return device.throttled_until is not None and now < device.throttled_until
+
+
+def check_code(
+    tx: Transaction, secrets: SecretBox, device: MfaDevice, code: str, now: datetime, refusal: AwsError
+) -> None:
+    """Accept one code of `device` at `now`, or raise `refusal` (committing the failure)."""
+    if _throttled(device, now):
+        raise refusal
+    try:
+        step = verify_totp(device_key(secrets, device), code, now, after_step=device.last_used_step)
+    except InvalidTotpCode:
+        raise _refuse(tx, device, now, refusal) from None
+    if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
+        raise _refuse(tx, device, now, refusal)
+
+
+def check_consecutive_codes(
+    tx: Transaction,
+    secrets: SecretBox,
+    device: MfaDevice,
+    codes: tuple[str, str],
+    now: datetime,
+    refusal: AwsError,
+) -> None:
+    """Accept two consecutive codes of `device`, or raise `refusal` (committing the failure)."""
+    if _throttled(device, now):
+        raise refusal
+    try:
+        step = verify_consecutive(
+            device_key(secrets, device), codes[0], codes[1], now, after_step=device.last_used_step
+        )
+    except InvalidTotpCode:
+        raise _refuse(tx, device, now, refusal) from None
+    if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
+        raise _refuse(tx, device, now, refusal)
+
+
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html (SerialNumber,
+# TokenCode); the texts are those STS answers with.
+STS_INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+STS_BOTH_REQUIRED = "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+STS_UNKNOWN_DEVICE = (
+    "MultiFactorAuthentication failed, unable to validate MFA code. "
+    "Please verify your MFA serial number is valid and associated with this user."
+)
+
+
+def mfa_requested(serial_number: str | None, token_code: str | None) -> bool:
+    """Whether an STS request carries MFA; one of the two without the other is refused."""
+    if not serial_number and not token_code:
+        return False
+    if not serial_number or not token_code:
+        raise AccessDenied(STS_BOTH_REQUIRED)
+    return True
+
+
+def verify_caller_mfa(call: Call, serial_number: str, token_code: str) -> None:
+    """Check an STS request's TokenCode against the caller's own enabled device. Call after
+    authorizing: a wrong code is refused with AccessDenied and still counted."""
+    device = call.tx.get_mfa_device(call.account_id, serial_number)
+    owner = call.caller.name if call.caller.kind is CallerKind.USER else None
+    if (
+        device is None
+        or owner is None
+        or device.account_id != call.account_id
+        or (device.user_name or "").lower() != owner.lower()
+    ):
+        raise AccessDenied(STS_UNKNOWN_DEVICE)
+    check_code(call.tx, call.services.secrets, device, token_code, call.now, AccessDenied(STS_INVALID_CODE))
