@@ -49,8 +49,9 @@ def test_a_user_without_policies_is_denied(h: Harness, operation: str) -> None:
         h.call(operation, _params(operation), caller=h.user_caller("nobody"))
 
 
-# GetCallerIdentity answers whatever the policies say (AWS: no permissions are required).
-_STS_DENIABLE = sorted(set(sts.HANDLERS) - {"GetCallerIdentity"})
+# GetCallerIdentity and GetSessionToken answer whatever the policies say (AWS: "No permissions
+# are required", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+_STS_DENIABLE = sorted(set(sts.HANDLERS) - {"GetCallerIdentity", "GetSessionToken"})
 
 
 @pytest.mark.parametrize("operation", sorted(sts.HANDLERS))
