@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from warden.auth.secretbox import SecretBox
+from warden.auth.secretbox import SecretBox, SecretBoxError
 from warden.auth.totp import InvalidTotpCode, encode_seed, seed_key, verify_consecutive, verify_totp
 from warden.errors import AccessDenied, AwsError
 from warden.model import MfaDevice
@@ -33,6 +33,7 @@ __all__ = [
     "STS_INVALID_CODE",
     "STS_UNKNOWN_DEVICE",
     "THROTTLE_AFTER",
+    "accept_any_code",
     "check_code",
     "check_consecutive_codes",
     "device_key",
@@ -112,6 +113,27 @@ def check_consecutive_codes(
         raise _refuse(tx, device, now, refusal) from None
     if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
         raise _refuse(tx, device, now, refusal)
+
+
+def accept_any_code(
+    tx: Transaction, secrets: SecretBox, devices: list[MfaDevice], code: str, now: datetime
+) -> MfaDevice | None:
+    """The device among `devices` that accepts `code` (once; throttled devices accept nothing),
+    or None, after counting the failure on every device (the console sign-in's MFA step, where
+    the person does not name the device)."""
+    for device in devices:
+        if _throttled(device, now):
+            continue
+        try:
+            step = verify_totp(device_key(secrets, device), code, now, after_step=device.last_used_step)
+        except (InvalidTotpCode, SecretBoxError):  # an unreadable seed accepts no code
+            continue
+        if tx.accept_mfa_step(device.account_id, device.serial_number, step):
+            return device
+    for device in devices:
+        failures = device.failed_attempts + 1
+        tx.record_mfa_failure(device.account_id, device.serial_number, THROTTLE_AFTER, now + _backoff(failures))
+    return None
 
 
 # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html (SerialNumber,

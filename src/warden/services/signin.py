@@ -209,7 +209,7 @@ class _Attempt:
         if not self.attempt.mfa_code:
             return self.outcome(Status.MFA_REQUIRED, "MFA code required")
         try:
-            verify_signin_code(self.env.secrets, devices, self.attempt.mfa_code, self.now)
+            verify_signin_code(self.tx, self.env.secrets, devices, self.attempt.mfa_code, self.now)
         except MfaCodeRejected:
             return self._fail(profile, Status.MFA_FAILED, "wrong MFA code")
         self.mfa_used = True

@@ -57,42 +57,56 @@ def test_outcomes_carry_what_the_audit_trail_needs(h: Harness) -> None:
     assert user is not None and user.password_last_used == h.now + timedelta(seconds=1)
 
 
-def _device(h: Harness, seed: str, *, enabled: bool = True) -> MfaDevice:
-    serial = f"arn:aws:iam::{ACCOUNT_ID}:mfa/bob"
-    return MfaDevice(
+def _device(h: Harness, seed: str, *, name: str = "bob", enabled: bool = True) -> MfaDevice:
+    """A virtual MFA device stored for bob (enabled) or left unassigned."""
+    serial = f"arn:aws:iam::{ACCOUNT_ID}:mfa/{name}"
+    device = MfaDevice(
         serial_number=serial,
         account_id=ACCOUNT_ID,
-        name="bob",
+        name=name,
         path="/",
         create_date=h.now,
         seed_ciphertext=h.env.secrets.seal(seed, record=serial).encode("ascii"),
-        user_name="bob" if enabled else None,
     )
+    with h.store.transaction() as tx:
+        tx.create_mfa_device(device)
+        if enabled:
+            tx.enable_mfa_device(ACCOUNT_ID, serial, "bob", h.now)
+        stored = tx.get_mfa_device(ACCOUNT_ID, serial)
+    assert stored is not None
+    return stored
 
 
-def test_mfa_codes_one_step_either_side(h: Harness) -> None:
-    """RFC 6238 codes, accepted within one 30-second step of now."""
+def _verify(h: Harness, device: MfaDevice, code: str) -> str:
+    """The serial number of the device that accepted `code`."""
+    with h.store.transaction() as tx:
+        current = tx.get_mfa_device(ACCOUNT_ID, device.serial_number)
+        assert current is not None
+        return verify_signin_code(tx, h.env.secrets, [current], code, h.now).serial_number
+
+
+def test_mfa_codes_one_step_either_side_each_once(h: Harness) -> None:
+    """RFC 6238 codes, accepted within one 30-second step of now, each at most once (the same
+    rules as the API's MFA checks)."""
     seed = pyotp.random_base32()
-    device = _device(h, seed)
+    device = _device(h, seed, name="bob-window")
     totp = pyotp.TOTP(seed)
     at = h.now.timestamp()
-    assert verify_signin_code(h.env.secrets, [device], totp.at(at), h.now) == device
-    assert verify_signin_code(h.env.secrets, [device], totp.at(at - 30), h.now) == device
-    assert verify_signin_code(h.env.secrets, [device], totp.at(at + 30), h.now) == device
-    stale = totp.at(at - 90)
-    if stale not in {totp.at(at + d) for d in (-30, 0, 30)}:
-        with pytest.raises(MfaCodeRejected):
-            verify_signin_code(h.env.secrets, [device], stale, h.now)
+    assert _verify(h, device, totp.at(at - 30)) == device.serial_number
+    assert _verify(h, device, totp.at(at)) == device.serial_number
+    with pytest.raises(MfaCodeRejected):  # already used
+        _verify(h, device, totp.at(at))
+    assert _verify(h, device, totp.at(at + 30)) == device.serial_number
     for bad in ("12345", "abcdef", "1234567"):
         with pytest.raises(MfaCodeRejected):
-            verify_signin_code(h.env.secrets, [device], bad, h.now)
-    with pytest.raises(MfaCodeRejected):  # a deactivated device accepts nothing
-        verify_signin_code(h.env.secrets, [_device(h, seed, enabled=False)], totp.at(at), h.now)
+            _verify(h, device, bad)
+    with pytest.raises(MfaCodeRejected):  # a device that is not enabled accepts nothing
+        _verify(h, _device(h, seed, name="bob-off", enabled=False), totp.at(at))
 
 
 def test_a_seed_sealed_for_another_device_is_refused(h: Harness) -> None:
     seed = pyotp.random_base32()
     device = _device(h, seed)
-    swapped = dataclasses.replace(device, serial_number=f"arn:aws:iam::{ACCOUNT_ID}:mfa/mallory")
-    with pytest.raises(MfaCodeRejected):
-        verify_signin_code(h.env.secrets, [swapped], pyotp.TOTP(seed).at(h.now.timestamp()), h.now)
+    swapped = dataclasses.replace(device, seed_ciphertext=h.env.secrets.seal(seed, record="another").encode())
+    with pytest.raises(MfaCodeRejected), h.store.transaction() as tx:
+        verify_signin_code(tx, h.env.secrets, [swapped], pyotp.TOTP(seed).at(h.now.timestamp()), h.now)
