@@ -56,7 +56,9 @@ class MfaDevice:
 
     `last_used_step` is the TOTP time step of the last accepted code (no code at or before it
     is accepted again); `failed_attempts` counts wrong codes since the last accepted one and
-    `throttled_until` is when the device accepts codes again after too many of them."""
+    `throttled_until` is when the device accepts codes again after too many of them.
+    `clock_offset_steps` is the device clock's drift from the server's, in 30-second steps, as
+    measured by the last ResyncMFADevice; codes are checked against the device's time."""
 
     serial_number: str
     account_id: str
@@ -69,3 +71,4 @@ class MfaDevice:
     last_used_step: int | None = None
     failed_attempts: int = 0
     throttled_until: datetime | None = None
+    clock_offset_steps: int = 0

@@ -18,7 +18,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from warden.auth.secretbox import SecretBox, SecretBoxError
-from warden.auth.totp import InvalidTotpCode, encode_seed, seed_key, verify_consecutive, verify_totp
+from warden.auth.totp import (
+    STEP_SECONDS,
+    InvalidTotpCode,
+    encode_seed,
+    seed_key,
+    time_step,
+    verify_consecutive,
+    verify_totp,
+)
 from warden.errors import AccessDenied, AwsError
 from warden.model import MfaDevice
 from warden.services.call import Call
@@ -37,8 +45,10 @@ __all__ = [
     "check_code",
     "check_consecutive_codes",
     "device_key",
+    "device_time",
     "mfa_requested",
     "new_seed",
+    "resync_device",
     "seal_seed",
     "verify_caller_mfa",
 ]
@@ -80,6 +90,11 @@ def _throttled(device: MfaDevice, now: datetime) -> bool:
     return device.throttled_until is not None and now < device.throttled_until
 
 
+def device_time(device: MfaDevice, now: datetime) -> datetime:
+    """`now` on the device's clock, as its last resync measured the drift."""
+    return now + timedelta(seconds=STEP_SECONDS * device.clock_offset_steps)
+
+
 def check_code(
     tx: Transaction, secrets: SecretBox, device: MfaDevice, code: str, now: datetime, refusal: AwsError
 ) -> None:
@@ -87,7 +102,9 @@ def check_code(
     if _throttled(device, now):
         raise refusal
     try:
-        step = verify_totp(device_key(secrets, device), code, now, after_step=device.last_used_step)
+        step = verify_totp(
+            device_key(secrets, device), code, device_time(device, now), after_step=device.last_used_step
+        )
     except InvalidTotpCode:
         raise _refuse(tx, device, now, refusal) from None
     if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
@@ -101,18 +118,42 @@ def check_consecutive_codes(
     codes: tuple[str, str],
     now: datetime,
     refusal: AwsError,
-) -> None:
-    """Accept two consecutive codes of `device`, or raise `refusal` (committing the failure)."""
+    *,
+    window: int | None = None,
+) -> int:
+    """Accept two consecutive codes of `device`, or raise `refusal` (committing the failure);
+    the step of the second code. With `window` (ResyncMFADevice) the codes are looked for that
+    many steps either side of the server's clock rather than around the device's known time."""
     if _throttled(device, now):
         raise refusal
     try:
         step = verify_consecutive(
-            device_key(secrets, device), codes[0], codes[1], now, after_step=device.last_used_step
+            device_key(secrets, device),
+            codes[0],
+            codes[1],
+            device_time(device, now) if window is None else now,
+            after_step=device.last_used_step,
+            **({} if window is None else {"window": window}),
         )
     except InvalidTotpCode:
         raise _refuse(tx, device, now, refusal) from None
     if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
         raise _refuse(tx, device, now, refusal)
+    return step
+
+
+RESYNC_WINDOW_STEPS = 20
+"""How far (in 30-second steps, either way) ResyncMFADevice looks for the device's codes: a
+device whose clock drifted up to ten minutes can be resynchronized."""
+
+
+def resync_device(
+    tx: Transaction, secrets: SecretBox, device: MfaDevice, codes: tuple[str, str], now: datetime, refusal: AwsError
+) -> None:
+    """ResyncMFADevice: find two consecutive codes near the server's time and remember how far
+    the device's clock is from it, so later codes are checked against the device's time."""
+    step = check_consecutive_codes(tx, secrets, device, codes, now, refusal, window=RESYNC_WINDOW_STEPS)
+    tx.set_mfa_clock_offset(device.account_id, device.serial_number, step - time_step(now))
 
 
 def accept_any_code(
@@ -125,7 +166,9 @@ def accept_any_code(
         if _throttled(device, now):
             continue
         try:
-            step = verify_totp(device_key(secrets, device), code, now, after_step=device.last_used_step)
+            step = verify_totp(
+                device_key(secrets, device), code, device_time(device, now), after_step=device.last_used_step
+            )
         except (InvalidTotpCode, SecretBoxError):  # an unreadable seed accepts no code
             continue
         if tx.accept_mfa_step(device.account_id, device.serial_number, step):

@@ -226,3 +226,33 @@ def _png_size(png: bytes) -> tuple[int, int]:
     assert stream.read(8) == b"\x89PNG\r\n\x1a\n"
     stream.read(8)  # IHDR length and type
     return int.from_bytes(stream.read(4), "big"), int.from_bytes(stream.read(4), "big")
+
+
+def test_resync_learns_the_device_clock_drift(h: Harness) -> None:
+    """A device whose clock runs five minutes fast: its codes are refused until ResyncMFADevice
+    sees two consecutive ones, and accepted afterwards.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResyncMFADevice.html"""
+    from warden.services.dispatch import CommitThenRaise
+    from warden.services.mfa_codes import RESYNC_WINDOW_STEPS, check_code
+
+    serial, key = _create(h)
+    _enable(h, serial, key)
+    h.now += timedelta(seconds=60)
+    drift = 10  # steps: five minutes fast
+    with pytest.raises(InvalidAuthenticationCode):  # outside the normal one-step window
+        h.call("ResyncMFADevice", {"UserName": "bob", "SerialNumber": serial, **_pair(h, key, RESYNC_WINDOW_STEPS + 2)})
+    h.now += timedelta(seconds=60)
+    h.call("ResyncMFADevice", {"UserName": "bob", "SerialNumber": serial, **_pair(h, key, drift)})
+    with h.store.transaction(readonly=True) as tx:
+        device = tx.get_mfa_device(ACCOUNT_ID, serial)
+    assert device is not None and device.clock_offset_steps == drift
+    h.now += timedelta(seconds=60)
+    with h.store.transaction() as tx:
+        current = tx.get_mfa_device(ACCOUNT_ID, serial)
+        assert current is not None
+        check_code(tx, h.env.secrets, current, hotp(key, time_step(h.now) + drift), h.now, AccessDenied("no"))
+    # The server's own time is now wrong for this device (the refusal commits its failure count).
+    with pytest.raises(CommitThenRaise), h.store.transaction() as tx:
+        current = tx.get_mfa_device(ACCOUNT_ID, serial)
+        assert current is not None
+        check_code(tx, h.env.secrets, current, hotp(key, time_step(h.now + timedelta(seconds=30))), h.now, AccessDenied("no"))

@@ -35,7 +35,7 @@ from warden.services.caller import CallerKind
 from warden.services.iam.common import no_such_entity, request_tag_context, tags_from_params, tags_to_wire
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.users import user_to_wire
-from warden.services.mfa_codes import check_consecutive_codes, new_seed, seal_seed
+from warden.services.mfa_codes import check_consecutive_codes, new_seed, resync_device, seal_seed
 from warden.store import AlreadyExists, ConflictDeleting, NotFound
 
 __all__ = ["HANDLERS", "MAX_MFA_DEVICES_PER_USER", "find_device", "no_such_device"]
@@ -167,11 +167,11 @@ def enable_mfa_device(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 
 
 def resync_mfa_device(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-    """Checks two consecutive codes and clears the device's failure count. warden keeps no
-    per-device clock offset, so a device must be within one step of the server's clock."""
+    """Two consecutive codes found within ten minutes of the server's clock resynchronize the
+    device: its drift is remembered and later codes are checked against the device's time."""
     user = _authorize_owner(call, "iam:ResyncMFADevice", _owner(call, params, required=True))
     device = _assigned_device(call, user, params["SerialNumber"])
-    check_consecutive_codes(
+    resync_device(
         call.tx, call.services.secrets, device, _codes(params), call.now, InvalidAuthenticationCode(_INVALID_CODE)
     )
     return {}

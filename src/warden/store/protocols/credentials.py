@@ -103,5 +103,8 @@ class MfaDeviceOps(Protocol):
         """Count one wrong code; once `throttle_after` are counted, set `throttled_until`.
         Returns the new count. Does not bump the change counter."""
 
+    def set_mfa_clock_offset(self, account_id: str, serial_number: str, offset_steps: int) -> None:
+        """Remember the device clock's drift (ResyncMFADevice)."""
+
     def reset_mfa_state(self, account_id: str, serial_number: str) -> None:
         """Forget the last accepted step, failures and throttle (the device changed hands)."""

@@ -36,6 +36,7 @@ def _devices(rows: Sequence[Row[Any]]) -> list[MfaDevice]:
             last_used_step=m["last_used_step"],
             failed_attempts=int(m["failed_attempts"] or 0),
             throttled_until=m["throttled_until"],
+            clock_offset_steps=int(m["clock_offset_steps"] or 0),
         )
         for m in (row._mapping for row in rows)
     ]
@@ -152,5 +153,12 @@ class MfaMixin(SqlTransactionBase):
         self._conn.execute(
             update(s.mfa_devices)
             .where(_m.account_id == account_id, _m.serial_number == serial_number)
-            .values(last_used_step=None, failed_attempts=0, throttled_until=None)
+            .values(last_used_step=None, failed_attempts=0, throttled_until=None, clock_offset_steps=0)
+        )
+
+    def set_mfa_clock_offset(self, account_id: str, serial_number: str, offset_steps: int) -> None:
+        self._conn.execute(
+            update(s.mfa_devices)
+            .where(_m.account_id == account_id, _m.serial_number == serial_number)
+            .values(clock_offset_steps=offset_steps)
         )

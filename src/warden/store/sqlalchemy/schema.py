@@ -289,6 +289,8 @@ mfa_devices = Table(
     # Consecutive wrong codes and the throttle they caused.
     Column("failed_attempts", Integer, nullable=False, server_default="0"),
     Column("throttled_until", UtcDateTime()),
+    # The device clock's drift in 30-second steps, measured by ResyncMFADevice.
+    Column("clock_offset_steps", Integer, nullable=False, server_default="0"),
     Index("ix_mfa_devices_user", "user_id"),
 )
 

@@ -1,4 +1,5 @@
-"""Credential reports in the store, so that every node serves the report any node generated.
+"""Credential reports in the store, so that every node serves the report any node generated;
+the clock drift of virtual MFA devices, measured by ResyncMFADevice.
 
 Revision ID: 0004
 Revises: 0003
@@ -24,7 +25,11 @@ def upgrade() -> None:
         sa.Column("generated_at", UtcDateTime(), nullable=False),
         sa.Column("content", sa.LargeBinary, nullable=False),
     )
+    with op.batch_alter_table("mfa_devices") as batch:
+        batch.add_column(sa.Column("clock_offset_steps", sa.Integer, nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mfa_devices") as batch:
+        batch.drop_column("clock_offset_steps")
     op.drop_table("credential_reports")
