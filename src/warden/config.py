@@ -29,6 +29,8 @@ class Settings:
     region: str = "us-east-1"
     mock: bool = False
     master_key_b64: str | None = None
+    # Retired master keys, still accepted for what they sealed (WARDEN_MASTER_KEY_PREVIOUS).
+    previous_master_keys_b64: str | None = None
     access_log: bool = True
     # Seconds between seals of the audit trail into signed digests (WARDEN_AUDIT_SEAL_INTERVAL).
     audit_seal_interval: float = 60.0
@@ -55,6 +57,8 @@ class Settings:
             values["database_url"] = env["WARDEN_DATABASE_URL"]
         if "WARDEN_MASTER_KEY" in env:
             values["master_key_b64"] = env["WARDEN_MASTER_KEY"]
+        if "WARDEN_MASTER_KEY_PREVIOUS" in env:
+            values["previous_master_keys_b64"] = env["WARDEN_MASTER_KEY_PREVIOUS"]
         if "WARDEN_PARTITION" in env:
             values["partition"] = env["WARDEN_PARTITION"]
         if "WARDEN_REGION" in env:

@@ -72,13 +72,20 @@ class LiveServer:
 
 
 def start_server(
-    data_dir: Path, *, mock: bool = False, port: int | None = None, database_url: str | None = None
+    data_dir: Path,
+    *,
+    mock: bool = False,
+    port: int | None = None,
+    database_url: str | None = None,
+    master_key: str = MASTER_KEY,
+    previous_master_keys: str | None = None,
 ) -> LiveServer:
     settings = Settings(
         port=port or free_port(),
         data_dir=data_dir,
         mock=mock,
-        master_key_b64=MASTER_KEY,
+        master_key_b64=master_key,
+        previous_master_keys_b64=previous_master_keys,
         region=REGION,
         database_url=database_url,
     )

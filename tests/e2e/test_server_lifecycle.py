@@ -55,3 +55,64 @@ def test_mock_mode(tmp_path: Path) -> None:
         assert iam.list_users()["Users"] == []
     finally:
         live.stop()
+
+
+def test_master_key_rotation_keeps_keys_sessions_and_the_trail_valid(tmp_path: Path) -> None:
+    """A new WARDEN_MASTER_KEY with the old one in WARDEN_MASTER_KEY_PREVIOUS: access keys and live
+    session tokens sealed under the old key keep working, new tokens are sealed under the new key,
+    and digests signed before the rotation still verify."""
+    import base64
+    import json
+
+    from warden.audit import seal_pending, verify_trail
+
+    old_key, new_key = (base64.b64encode(bytes([n]) * 32).decode() for n in (1, 2))
+    first = start_server(tmp_path, master_key=old_key)
+    try:
+        keys = first.root_keys()
+        iam = first.client("iam", *keys)
+        iam.create_role(
+            RoleName="rotating",
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}),
+        )
+        iam.create_user(UserName="assumer")
+        iam.put_user_policy(UserName="assumer", PolicyName="p", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+        user_key = iam.create_access_key(UserName="assumer")["AccessKey"]
+        session = first.client("sts", user_key["AccessKeyId"], user_key["SecretAccessKey"]).assume_role(
+            RoleArn="arn:aws:iam::111122223333:role/rotating", RoleSessionName="before"
+        )["Credentials"]
+        seal_pending(first.runtime.store, first.runtime.audit.signer, first.runtime.now())
+    finally:
+        first.stop()
+    second = start_server(tmp_path, master_key=new_key, previous_master_keys=old_key)
+    try:
+        assert second.client("iam", *keys).get_user(UserName="assumer")["User"]["UserName"] == "assumer"
+        old_session = boto3.client(
+            "sts", endpoint_url=second.endpoint, region_name=REGION,
+            aws_access_key_id=session["AccessKeyId"], aws_secret_access_key=session["SecretAccessKey"],
+            aws_session_token=session["SessionToken"],
+        )
+        assert old_session.get_caller_identity()["Arn"].endswith(":assumed-role/rotating/before")
+        result = verify_trail(second.runtime.store, second.runtime.audit.signer)
+        assert result.ok and result.digests >= 1, result.findings
+    finally:
+        second.stop()
+    third = start_server(tmp_path, master_key=new_key)  # the old key forgotten: its tokens die
+    try:
+        old_session = boto3.client(
+            "sts", endpoint_url=third.endpoint, region_name=REGION,
+            aws_access_key_id=session["AccessKeyId"], aws_secret_access_key=session["SecretAccessKey"],
+            aws_session_token=session["SessionToken"],
+        )
+        try:
+            old_session.get_caller_identity()
+            raise AssertionError("a token sealed under a forgotten key was accepted")
+        except old_session.exceptions.ClientError as error:
+            assert error.response["Error"]["Code"] == "InvalidClientTokenId"
+    finally:
+        third.runtime.audit.flush()
+        third.server.should_exit = True
+        third.thread.join(timeout=10)
+        third.runtime.close()  # its store holds secrets sealed under the forgotten key: no scan

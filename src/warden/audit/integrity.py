@@ -45,22 +45,38 @@ def chain_head(previous: str, hashes_in_order: Sequence[str]) -> str:
 class DigestSigner:
     """The Ed25519 key pair of the trail, derived from the master key with HKDF."""
 
-    def __init__(self, master: MasterKey) -> None:
-        seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(master.key.material)
-        self._private = Ed25519PrivateKey.from_private_bytes(seed)
+    def __init__(self, master: MasterKey, previous: Sequence[MasterKey] = ()) -> None:
+        self._private = _private_key(master)
         self.public_key: Ed25519PublicKey = self._private.public_key()
-        raw = self.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        self.fingerprint = hashlib.sha256(raw).hexdigest()[:32]
+        self.fingerprint = _fingerprint(self.public_key)
+        # Retired master keys verify the digests they signed before a rotation.
+        self._verifiers = {
+            _fingerprint(key): key for key in [self.public_key, *(_private_key(m).public_key() for m in previous)]
+        }
 
     def sign(self, digest_hash: str) -> str:
         return self._private.sign(bytes.fromhex(digest_hash)).hex()
 
-    def verifies(self, digest_hash: str, signature: str) -> bool:
+    def verifies(self, digest_hash: str, signature: str, fingerprint: str | None = None) -> bool:
+        """Whether `signature` is the signing key's (or, naming it, a retired key's)."""
+        key = self._verifiers.get(fingerprint or self.fingerprint)
+        if key is None:
+            return False
         try:
-            self.public_key.verify(bytes.fromhex(signature), bytes.fromhex(digest_hash))
+            key.verify(bytes.fromhex(signature), bytes.fromhex(digest_hash))
         except (InvalidSignature, ValueError):
             return False
         return True
+
+
+def _private_key(master: MasterKey) -> Ed25519PrivateKey:
+    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(master.key.material)
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def _fingerprint(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:32]
 
 
 def _canonical(document: object) -> str:
@@ -108,6 +124,14 @@ def seal_pending(store: Store, signer: DigestSigner, now: datetime, *, batch: in
         sealed += len(pending)
         if len(pending) < batch:
             return sealed
+
+
+def _signing_key_of(body: str) -> str | None:
+    try:
+        value = json.loads(body).get("signingKey")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +208,9 @@ def verify_trail(store: Store, signer: DigestSigner) -> Verification:
                 )
             expected_number = digest.digest_seq + 1
             body_hash = hashlib.sha256(digest.body.encode("utf-8")).hexdigest()
-            if body_hash != digest.digest_hash or not signer.verifies(digest.digest_hash, digest.signature):
+            if body_hash != digest.digest_hash or not signer.verifies(
+                digest.digest_hash, digest.signature, _signing_key_of(digest.body)
+            ):
                 out.findings.append(
                     Finding("digest-changed", digest.digest_seq, None, None, "hash or signature does not match")
                 )

@@ -76,6 +76,10 @@ class AuditRecorder:
         self._backlog: list[AuditEvent] = []
         self._last_seal = time.monotonic()
 
+    @property
+    def signer(self) -> DigestSigner:
+        return self._signer
+
     # -- the request path ---------------------------------------------------------------------
 
     def submit(self, draft: EventDraft) -> None:

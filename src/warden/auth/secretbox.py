@@ -17,9 +17,12 @@ from pathlib import Path
 
 from warden.auth.aead import KEY_ID_BYTES, AeadKey, EnvelopeError, open_envelope, seal_envelope
 
-__all__ = ["KEY_FILE_NAME", "MASTER_KEY_ENV", "MasterKey", "MasterKeyError", "SecretBox", "SecretBoxError"]
+__all__ = ["KEY_FILE_NAME", "MASTER_KEY_ENV", "PREVIOUS_MASTER_KEYS_ENV", "MasterKey", "MasterKeyError", "SecretBox", "SecretBoxError"]
 
 MASTER_KEY_ENV = "WARDEN_MASTER_KEY"
+PREVIOUS_MASTER_KEYS_ENV = "WARDEN_MASTER_KEY_PREVIOUS"
+"""Retired master keys (base64, separated by commas): they still open what they sealed (secrets,
+session tokens, authorization messages) and verify the audit digests they signed."""
 KEY_FILE_NAME = "master.key"
 _PURPOSE = b"warden secretbox v1"
 
@@ -76,6 +79,12 @@ class MasterKey:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(fresh.key.to_base64() + "\n")
         return fresh
+
+    @classmethod
+    def load_previous(cls, env: Mapping[str, str]) -> list[MasterKey]:
+        """The retired keys named by `WARDEN_MASTER_KEY_PREVIOUS`, newest first."""
+        text = env.get(PREVIOUS_MASTER_KEYS_ENV, "")
+        return [cls.from_base64(item) for item in (part.strip() for part in text.split(",")) if item]
 
     @classmethod
     def _read_key_file(cls, path: Path) -> MasterKey:

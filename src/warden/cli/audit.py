@@ -185,7 +185,8 @@ def _signer(data: Path):  # type: ignore[no-untyped-def]
     from warden.audit import DigestSigner
     from warden.auth.secretbox import MasterKey
 
-    return DigestSigner(MasterKey.load(data, dict(os.environ)))
+    env = dict(os.environ)
+    return DigestSigner(MasterKey.load(data, env), previous=MasterKey.load_previous(env))
 
 
 @audit_app.command("seal")

@@ -65,8 +65,11 @@ class Runtime:
         env_vars = dict(os.environ)
         if settings.master_key_b64:
             env_vars["WARDEN_MASTER_KEY"] = settings.master_key_b64
+        if settings.previous_master_keys_b64:
+            env_vars["WARDEN_MASTER_KEY_PREVIOUS"] = settings.previous_master_keys_b64
         master = MasterKey.load(settings.data_dir, env_vars)
-        secrets = SecretBox(master)
+        masters = [master, *MasterKey.load_previous(env_vars)]
+        secrets = SecretBox(masters)
         store = open_store(settings.effective_database_url)
         feed = ChangeFeed()
         env = ServiceEnvironment(
@@ -76,15 +79,15 @@ class Runtime:
             secrets=secrets,
             passwords=PasswordHasher(),
             mock=settings.mock,
-            tokens=token_keyring_for(master),
-            authorization_messages=authorization_message_keyring_for(master),
+            tokens=token_keyring_for(*masters),
+            authorization_messages=authorization_message_keyring_for(*masters),
         )
         listener = None
         if is_postgres_url(settings.effective_database_url):
             listener = PostgresChangeListener(settings.effective_database_url, feed)
             listener.start()
         clock = clock or SystemClock()
-        audit = AuditRecorder(store, DigestSigner(master), clock, seal_interval=settings.audit_seal_interval)
+        audit = AuditRecorder(store, DigestSigner(master, previous=masters[1:]), clock, seal_interval=settings.audit_seal_interval)
         alerts = AlertEngine.from_data_dir(settings.data_dir)
         audit.add_listener(alerts.offer)
         audit.start()
