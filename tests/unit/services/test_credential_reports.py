@@ -85,3 +85,21 @@ def test_reports_belong_to_one_account(h: Harness) -> None:
     assert h.call("GenerateCredentialReport", caller=other)["State"] == "STARTED"
     content = h.call("GetCredentialReport", caller=other)["Content"].decode()
     assert f"arn:aws:iam::{OTHER}:root" in content and h.account_id not in content
+
+
+def test_password_columns_follow_the_last_password_change(h: Harness) -> None:
+    """password_last_changed is when the password was last set, and password_next_rotation is that
+    plus the policy's MaxPasswordAge.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html"""
+    h.call("UpdateAccountPasswordPolicy", {"MaxPasswordAge": 30})
+    h.call("CreateUser", {"UserName": "carol"})
+    created = h.now
+    h.call("CreateLoginProfile", {"UserName": "carol", "Password": "Correct-Horse-9-battery!"})
+    h.now = created + timedelta(days=3)
+    h.call("UpdateLoginProfile", {"UserName": "carol", "Password": "Another-Horse-9-battery!"})
+    h.call("GenerateCredentialReport")
+    rows = list(csv.DictReader(io.StringIO(h.call("GetCredentialReport")["Content"].decode())))
+    carol = next(row for row in rows if row["user"] == "carol")
+    changed = created + timedelta(days=3)
+    assert carol["password_last_changed"] == changed.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    assert carol["password_next_rotation"] == (changed + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")

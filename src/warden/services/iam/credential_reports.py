@@ -82,14 +82,15 @@ def _build(call: Call) -> bytes:
         profile = tx.get_login_profile(account, user.name)
         keys = sorted(tx.list_access_keys(account, user.name, max_items=1000).items, key=lambda k: k.create_date)
         mfa = any(d.user_name for d in tx.list_mfa_devices(account, user.name, max_items=100).items)
+        changed = (profile.password_set_date or profile.create_date) if profile else None
         rotation = "N/A"
-        if profile is not None and policy is not None and policy.max_password_age:
-            rotation = _time(profile.create_date + timedelta(days=policy.max_password_age))
+        if changed is not None and policy is not None and policy.max_password_age:
+            rotation = _time(changed + timedelta(days=policy.max_password_age))
         writer.writerow(
             [user.name, user.arn, _time(user.create_date),
              "true" if profile else "false",
              _time(user.password_last_used, "no_information") if profile else "N/A",
-             _time(profile.create_date) if profile else "N/A",
+             _time(changed),
              rotation,
              "true" if mfa else "false",
              *_key_columns(keys[0] if keys else None),
