@@ -9,16 +9,13 @@ https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleLastUsed.html
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from warden.services.caller import Caller, CallerKind
+from warden.services.coalesce import Coalescer
 from warden.store import Store
 
 __all__ = ["RoleUsageRecorder", "session_role_id"]
-
-_INTERVAL = timedelta(minutes=1)
-
 
 def session_role_id(caller: Caller) -> str | None:
     """The AROA id of the role behind a role session (`aws:userid` is "AROA...:session")."""
@@ -31,20 +28,11 @@ def session_role_id(caller: Caller) -> str | None:
 class RoleUsageRecorder:
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._last: dict[tuple[str, str], datetime] = {}
-        self._lock = threading.Lock()
+        self._coalescer = Coalescer()
 
     def due(self, role_id: str, region: str, now: datetime) -> bool:
         """Whether this use should be written (the first in a minute for role and region)."""
-        key = (role_id, region)
-        with self._lock:
-            previous = self._last.get(key)
-            if previous is not None and now - previous < _INTERVAL:
-                return False
-            self._last[key] = now
-            if len(self._last) > 100_000:
-                self._last.clear()
-            return True
+        return self._coalescer.due((role_id, region), now)
 
     def record(self, role_id: str, region: str, now: datetime) -> None:
         with self._store.transaction() as tx:

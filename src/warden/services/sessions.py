@@ -29,6 +29,15 @@ class Session:
     session_token: str
     expiration: datetime
 
+    def credentials(self) -> dict[str, Any]:
+        """STS's `Credentials` structure."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key,
+            "SessionToken": self.session_token,
+            "Expiration": self.expiration,
+        }
+
 
 def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None

@@ -98,12 +98,7 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     )
     call.tx.record_role_use(role.role_id, call.now, call.meta.region)
     result: dict[str, Any] = {
-        "Credentials": {
-            "AccessKeyId": session.access_key_id,
-            "SecretAccessKey": session.secret_access_key,
-            "SessionToken": session.session_token,
-            "Expiration": session.expiration,
-        },
+        "Credentials": session.credentials(),
         "AssumedRoleUser": {"AssumedRoleId": assumed_id, "Arn": session_arn},
     }
     if policies or tags.passed:

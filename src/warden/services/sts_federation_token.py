@@ -62,12 +62,7 @@ def get_federation_token(call: Call, params: dict[str, Any]) -> Mapping[str, Any
         session_caller, call.services.ids, call.services.tokens, now=call.now, duration_seconds=duration
     )
     result: dict[str, Any] = {
-        "Credentials": {
-            "AccessKeyId": session.access_key_id,
-            "SecretAccessKey": session.secret_access_key,
-            "SessionToken": session.session_token,
-            "Expiration": session.expiration,
-        },
+        "Credentials": session.credentials(),
         "FederatedUser": {"FederatedUserId": federated_id, "Arn": federated_arn},
     }
     if policies or tags.passed:

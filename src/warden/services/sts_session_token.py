@@ -64,11 +64,4 @@ def get_session_token(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     session = issue_session(
         session_caller, call.services.ids, call.services.tokens, now=call.now, duration_seconds=duration
     )
-    return {
-        "Credentials": {
-            "AccessKeyId": session.access_key_id,
-            "SecretAccessKey": session.secret_access_key,
-            "SessionToken": session.session_token,
-            "Expiration": session.expiration,
-        }
-    }
+    return {"Credentials": session.credentials()}
