@@ -95,3 +95,32 @@ def test_seal_then_verify_then_catch_an_edit(tmp_path: Path) -> None:
     assert failed.exit_code == 1
     assert "00000000-0000-4000-8000-000000000001" in failed.output
     assert "event-changed" in failed.output
+
+
+def test_follow_returns_only_new_matching_events(tmp_path: Path) -> None:
+    """`warden audit tail` follows the trail by sequence number: each poll returns the events
+    stored since the last one, oldest first, filtered."""
+    from warden.audit.search import AuditFilter, follow, latest_seq
+
+    data = _folder(tmp_path)
+    store = open_store(f"sqlite:///{data / 'warden.db'}")
+    try:
+        high = latest_seq(store)
+        assert follow(store, AuditFilter(), high) == ([], high)
+        draft = EventDraft(
+            event_id="00000000-0000-4000-8000-000000000099", request_id="req-99", event_time=T0,
+            service="iam", region="us-east-1", source_ip="10.0.0.1", user_agent="cli-test",
+            event_name="CreateGroup", caller=ALICE,
+        )
+        other = EventDraft(
+            event_id="00000000-0000-4000-8000-000000000098", request_id="req-98", event_time=T0,
+            service="sts", region="us-east-1", source_ip="10.0.0.1", user_agent="cli-test",
+            event_name="GetCallerIdentity", caller=ALICE,
+        )
+        with store.transaction() as tx:
+            tx.append_audit_events([finish_event(draft), finish_event(other)])
+        found, newer = follow(store, AuditFilter(attributes=(("EventSource", "iam.amazonaws.com"),)), high)
+        assert [f.event.event_name for f in found] == ["CreateGroup"] and newer == high + 2
+        assert follow(store, AuditFilter(), newer) == ([], newer)
+    finally:
+        store.close()
