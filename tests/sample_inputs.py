@@ -36,6 +36,8 @@ def sample_value(name: str, shape: Shape) -> Any:
     if name == "DeletionTaskId":
         return ("task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk/"
                 "a2b3c4d5-0000-4000-8000-000000000000")
+    if name == "JobId":
+        return "a2b3c4d5-0000-4000-8000-000000000000"
     if name == "VersionId":
         return "v1"
     if name == "AccessKeyId":

@@ -72,6 +72,9 @@ class Services(Protocol):
     @property
     def authorization_messages(self) -> Any: ...
 
+    @property
+    def access_reports(self) -> Any: ...
+
 
 @dataclass(slots=True)
 class Call:

@@ -10,6 +10,7 @@ from warden.auth.secretbox import MasterKey, SecretBox
 from warden.auth.token_keys import token_keyring_for
 from warden.auth.tokens import TokenKeyring
 from warden.ids import IdGenerator
+from warden.services.access_report_jobs import AccessReportJobs
 from warden.services.authorize import Authorizer
 
 __all__ = ["ServiceEnvironment"]
@@ -29,4 +30,5 @@ class ServiceEnvironment:
     authorization_messages: TokenKeyring = field(
         default_factory=lambda: authorization_message_keyring_for(MasterKey.generate())
     )
-    # Credential reports by account: (generated at, CSV). Node-local, as reports are short-lived.
+    # Service last accessed reports by job id; node-local (see access_report_jobs).
+    access_reports: AccessReportJobs = field(default_factory=AccessReportJobs)

@@ -20,6 +20,7 @@ from warden.services.iam import (
     policies_inline,
     policies_managed,
     roles,
+    service_last_accessed,
     service_linked_roles,
     simulator,
     tagging,
@@ -46,6 +47,7 @@ _MODULES = (
     simulator,
     credential_reports,
     authorization_report,
+    service_last_accessed,
 )
 
 

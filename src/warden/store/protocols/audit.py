@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from warden.model import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 
-__all__ = ["AuditOps"]
+__all__ = ["AuditOps", "PrincipalAccess"]
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalAccess:
+    """One principal's latest call of one operation: what service last accessed reports are made of."""
+
+    event_source: str
+    event_name: str
+    principal_arn: str
+    last_time: datetime
+    region: str | None
 
 
 class AuditOps(Protocol):
@@ -22,6 +35,18 @@ class AuditOps(Protocol):
 
     def audit_events_since(self, seq: int, limit: int, query: AuditQuery | None = None) -> list[StoredAuditEvent]:
         """Oldest first, events with a sequence number above `seq` (following the trail)."""
+
+    def last_access_by_principal(
+        self,
+        account_id: str,
+        principal_arns: Collection[str],
+        principal_prefixes: Collection[str],
+        since: datetime,
+        excluded_errors: Collection[str] = (),
+    ) -> list[PrincipalAccess]:
+        """Per (event source, event name, principal): the latest event at or after `since` of a
+        principal named in `principal_arns` or starting with one of `principal_prefixes` (role
+        sessions), leaving out events whose error code is in `excluded_errors`."""
 
     def unsealed_audit_events(self, limit: int) -> list[StoredAuditEvent]:
         """Events no digest has sealed yet, oldest first."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from warden.model import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 from warden.store.errors import AlreadyExists
+from warden.store.protocols.audit import PrincipalAccess
 from warden.store.sqlalchemy import schema as s
 from warden.store.sqlalchemy.base import SqlTransactionBase
 
@@ -81,6 +83,26 @@ def _filtered(statement: Select[Any], query: AuditQuery) -> Select[Any]:
     return statement.where(_ATTRIBUTE_COLUMNS[query.attribute] == query.value)
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _region(record: str) -> str | None:
+    try:
+        region = json.loads(record).get("awsRegion")
+    except (ValueError, AttributeError):
+        return None
+    return region if isinstance(region, str) else None
+
+
+def _principal_filter(arns: Collection[str], prefixes: Collection[str]) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    if arns:
+        clauses.append(_e.principal_arn.in_(sorted(arns)))
+    clauses.extend(_e.principal_arn.like(_escape_like(p) + "%", escape="\\") for p in sorted(prefixes))
+    return or_(*clauses)
+
+
 class AuditMixin(SqlTransactionBase):
     def append_audit_events(self, events: Sequence[AuditEvent]) -> None:
         if not events:
@@ -142,6 +164,56 @@ class AuditMixin(SqlTransactionBase):
             statement = _filtered(statement, query)
         statement = statement.order_by(_e.seq).limit(limit)
         return self._with_resources(self._conn.execute(statement).all())
+
+    def last_access_by_principal(
+        self,
+        account_id: str,
+        principal_arns: Collection[str],
+        principal_prefixes: Collection[str],
+        since: datetime,
+        excluded_errors: Collection[str] = (),
+    ) -> list[PrincipalAccess]:
+        if not principal_arns and not principal_prefixes:
+            return []
+        conditions = [
+            _e.account_id == account_id,
+            _e.event_time >= since,
+            _principal_filter(principal_arns, principal_prefixes),
+        ]
+        if excluded_errors:
+            conditions.append(or_(_e.error_code.is_(None), _e.error_code.not_in(sorted(excluded_errors))))
+        latest = (
+            select(
+                _e.event_source.label("source"),
+                _e.event_name.label("name"),
+                _e.principal_arn.label("principal"),
+                func.max(_e.event_time).label("last_time"),
+            )
+            .where(*conditions)
+            .group_by(_e.event_source, _e.event_name, _e.principal_arn)
+            .subquery()
+        )
+        # One row per group: the latest event itself, for the region its record names.
+        statement = (
+            select(latest.c.source, latest.c.name, latest.c.principal, latest.c.last_time, _e.record)
+            .join(
+                s.audit_events,
+                and_(
+                    _e.account_id == account_id,
+                    _e.event_time == latest.c.last_time,
+                    _e.event_source == latest.c.source,
+                    _e.event_name == latest.c.name,
+                    _e.principal_arn == latest.c.principal,
+                ),
+            )
+            .order_by(_e.seq.desc())
+        )
+        found: dict[tuple[str, str, str], PrincipalAccess] = {}
+        for source, name, principal, last_time, record in self._conn.execute(statement):
+            key = (source, name, principal)
+            if key not in found:
+                found[key] = PrincipalAccess(source, name, principal, last_time, _region(record))
+        return list(found.values())
 
     def unsealed_audit_events(self, limit: int) -> list[StoredAuditEvent]:
         statement = select(s.audit_events).where(_e.digest_seq.is_(None)).order_by(_e.seq).limit(limit)
