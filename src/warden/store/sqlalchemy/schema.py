@@ -331,6 +331,7 @@ audit_events = Table(
     Column("digest_seq", BigInteger),
     Index("ix_audit_events_account_time", "account_id", "event_time"),
     Index("ix_audit_events_digest", "digest_seq"),
+    Index("ix_audit_events_principal", "account_id", "principal_arn", "event_time"),
 )
 
 audit_event_resources = Table(
