@@ -10,9 +10,9 @@ See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#
 from __future__ import annotations
 
 import base64
+import os
 import random
-import secrets
-import uuid
+import threading
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
@@ -55,12 +55,37 @@ class RandomSource(Protocol):
 
 
 class SystemRandomSource:
-    """Cryptographically secure randomness from the operating system (`secrets`)."""
+    """Cryptographically secure randomness from the operating system, read ahead in blocks.
 
-    __slots__ = ()
+    Every request draws two ids; one `os.urandom` call per id is a system call that also
+    releases the GIL, which on a busy server hands the interpreter to a background thread in
+    the middle of the request. Reading `block` bytes at a time keeps the bytes exactly as
+    random (they still come from the OS) at a fraction of the cost. A forked child drops the
+    bytes it inherited, so parent and child never hand out the same ones.
+    """
+
+    __slots__ = ("_block", "_buffer", "_lock", "_offset", "_pid")
+
+    def __init__(self, block: int = 4096) -> None:
+        if block < 1:
+            raise ValueError(f"block must be at least 1, not {block}")
+        self._block = block
+        self._buffer = b""
+        self._offset = 0
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
 
     def token_bytes(self, count: int) -> bytes:
-        return secrets.token_bytes(count)
+        if count > self._block:
+            return os.urandom(count)
+        if self._pid != os.getpid():  # a forked child: the read-ahead bytes are the parent's
+            self._lock, self._buffer, self._offset, self._pid = threading.Lock(), b"", 0, os.getpid()
+        with self._lock:
+            start = self._offset
+            if start + count > len(self._buffer):
+                self._buffer, start = os.urandom(self._block), 0
+            self._offset = start + count
+            return self._buffer[start : start + count]
 
 
 class SeededRandomSource:
@@ -118,7 +143,12 @@ class IdGenerator:
 
     def request_id(self) -> str:
         """A UUID4 in its canonical text form, as AWS request ids look."""
-        return str(uuid.UUID(bytes=self._source.token_bytes(16), version=4))
+        # What str(uuid.UUID(bytes=..., version=4)) gives, without building the UUID object.
+        raw = bytearray(self._source.token_bytes(16))
+        raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+        text = raw.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def account_id(self) -> str:
         """Twelve decimal digits; leading zeros are allowed, as in AWS."""

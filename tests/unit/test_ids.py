@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 
 import pytest
 
-from warden.ids import IdGenerator, IdKind, SeededRandomSource
+from warden.ids import IdGenerator, IdKind, SeededRandomSource, SystemRandomSource
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,33 @@ def test_base32_symbols_are_all_reachable() -> None:
     ids = IdGenerator(SeededRandomSource(1))
     seen = set("".join(ids.user_id()[4:] for _ in range(200)))
     assert seen == set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def test_request_id_is_the_uuid4_of_the_same_bytes() -> None:
+    drawn = SeededRandomSource(7).token_bytes(16 * 20)
+    ids = IdGenerator(SeededRandomSource(7))
+    for start in range(0, len(drawn), 16):
+        assert ids.request_id() == str(uuid.UUID(bytes=drawn[start : start + 16], version=4))
+
+
+def test_system_source_hands_out_fresh_bytes_across_block_refills() -> None:
+    source = SystemRandomSource(block=64)
+    chunks = [source.token_bytes(16) for _ in range(40)] + [source.token_bytes(100)]
+    assert len(chunks[-1]) == 100 and all(len(chunk) == 16 for chunk in chunks[:-1])
+    assert len(set(chunks)) == len(chunks)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_child_never_reuses_the_parents_read_ahead_bytes() -> None:
+    source = SystemRandomSource()
+    source.token_bytes(16)  # the parent now holds a block read ahead
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.write(writer, source.token_bytes(16))
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    from_child = os.read(reader, 16)
+    os.close(reader)
+    assert from_child != source.token_bytes(16)
