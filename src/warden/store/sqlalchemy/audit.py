@@ -103,6 +103,10 @@ def _principal_filter(arns: Collection[str], prefixes: Collection[str]) -> Colum
     return or_(*clauses)
 
 
+_INSERT_EVENT = insert(s.audit_events)
+_INSERT_EVENT_RETURNING_SEQ = insert(s.audit_events).returning(_e.seq)
+
+
 class AuditMixin(SqlTransactionBase):
     def append_audit_events(self, events: Sequence[AuditEvent]) -> None:
         if not events:
@@ -125,12 +129,23 @@ class AuditMixin(SqlTransactionBase):
             }
             for e in events
         ]
-        seqs = self._conn.execute(
-            insert(s.audit_events).returning(_e.seq, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        named = [e for e in events if e.resources]
+        if len(rows) == 1:
+            seq_of = {events[0].event_id: self._conn.execute(_INSERT_EVENT_RETURNING_SEQ, rows[0]).scalar_one()}
+        else:
+            # One executemany, then the seqs of the few events that name resources, by their
+            # unique event id: an INSERT ... RETURNING that must keep the parameters' order runs
+            # row by row on SQLite, which made storing a batch of events cost one statement each.
+            self._conn.execute(_INSERT_EVENT, rows)
+            seq_of = {}
+            if named:
+                found = self._conn.execute(
+                    select(_e.event_id, _e.seq).where(_e.event_id.in_([e.event_id for e in named]))
+                )
+                seq_of = {event_id: seq for event_id, seq in found}
         resources = [
-            {"seq": seq, "resource_type": kind, "resource_name": name}
-            for seq, event in zip(seqs, events, strict=True)
+            {"seq": seq_of[event.event_id], "resource_type": kind, "resource_name": name}
+            for event in named
             for kind, name in event.resources
         ]
         if resources:
