@@ -189,7 +189,8 @@ def _parse_header_form(request: HttpRequest, authorization: str) -> SignatureInf
         signed_headers_text=fields["SignedHeaders"],
         signature=fields["Signature"],
         request_time=request_time,
-        amz_date=request_time.strftime("%Y%m%dT%H%M%SZ"),
+        # An X-Amz-Date that parsed is already in this form; only a Date header needs rendering.
+        amz_date=request_time.strftime("%Y%m%dT%H%M%SZ") if from_date_header else date_text,
         security_token=request.header("x-amz-security-token"),
         presigned=False,
         expires=None,

@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 import anyio.to_thread
 
@@ -92,9 +92,16 @@ class InternalFailure(AwsError):
 def _form_params(request: HttpRequest) -> dict[str, str]:
     """Query-protocol parameters: the form body of a POST, or the query string of a GET."""
     text = request.query if request.method == "GET" else request.body.decode("utf-8", "replace")
-    params = dict(parse_qsl(text, keep_blank_values=True))
-    for name in [n for n in params if n.startswith("X-Amz-")]:
-        params.pop(name)  # presigned-URL authentication parameters are not operation input
+    # What dict(parse_qsl(text, keep_blank_values=True)) gives, in one pass without its checks.
+    params: dict[str, str] = {}
+    for piece in text.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        name = unquote(name.replace("+", " "))
+        if name.startswith("X-Amz-"):
+            continue  # presigned-URL authentication parameters are not operation input
+        params[name] = unquote(value.replace("+", " "))
     return params
 
 
