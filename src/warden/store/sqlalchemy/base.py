@@ -6,7 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, Row, Select, and_, exists, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +43,14 @@ _OWNER_TABLES = {
     PrincipalKind.GROUP: (s.groups, s.groups.c.group_id),
     PrincipalKind.ROLE: (s.roles, s.roles.c.role_id),
 }
+
+# Built once (an expanding IN takes the list at execution): constructing a statement costs more
+# than running it on SQLite's hot cache.
+_TAGS_OF = (
+    select(s.tags.c.resource_id, s.tags.c.key, s.tags.c.value)
+    .where(s.tags.c.resource_kind == bindparam("kind"), s.tags.c.resource_id.in_(bindparam("ids", expanding=True)))
+    .order_by(s.tags.c.resource_id, s.tags.c.key_lower)
+)
 
 
 class SqlTransactionBase:
@@ -135,11 +156,7 @@ class SqlTransactionBase:
         ids = list(resource_ids)
         found: dict[str, list[Tag]] = {resource_id: [] for resource_id in ids}
         if ids:
-            rows = self._conn.execute(
-                select(s.tags.c.resource_id, s.tags.c.key, s.tags.c.value)
-                .where(s.tags.c.resource_kind == kind.value, s.tags.c.resource_id.in_(ids))
-                .order_by(s.tags.c.resource_id, s.tags.c.key_lower)
-            ).all()
+            rows = self._conn.execute(_TAGS_OF, {"kind": kind.value, "ids": ids}).all()
             for resource_id, key, value in rows:
                 found[resource_id].append(Tag(key=key, value=value))
         return {resource_id: tuple(tags) for resource_id, tags in found.items()}

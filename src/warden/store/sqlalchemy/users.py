@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from warden.model import PrincipalKind, TaggedKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
@@ -15,6 +15,11 @@ from warden.store.sqlalchemy import schema as s
 from warden.store.sqlalchemy.base import SqlTransactionBase, path_filter
 
 __all__ = ["UsersMixin"]
+
+# Built once: constructing a statement costs more than running it on SQLite's hot cache.
+_USER_BY_NAME = select(s.users).where(
+    s.users.c.account_id == bindparam("account_id"), s.users.c.name_lower == bindparam("name_lower")
+)
 
 
 class UsersMixin(SqlTransactionBase):
@@ -59,9 +64,7 @@ class UsersMixin(SqlTransactionBase):
         self._bump(user.account_id)
 
     def get_user(self, account_id: str, name: str) -> User | None:
-        row = self._conn.execute(
-            select(s.users).where(s.users.c.account_id == account_id, s.users.c.name_lower == name.lower())
-        ).first()
+        row = self._conn.execute(_USER_BY_NAME, {"account_id": account_id, "name_lower": name.lower()}).first()
         return None if row is None else self._users([row])[0]
 
     def get_user_by_id(self, user_id: str) -> User | None:
