@@ -54,6 +54,18 @@ class RandomSource(Protocol):
     def token_bytes(self, count: int) -> bytes: ...
 
 
+# How many times this process is a forked child; os.getpid() per call is a system call.
+_forks = [0]
+
+
+def _count_fork() -> None:
+    _forks[0] += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_count_fork)
+
+
 class SystemRandomSource:
     """Cryptographically secure randomness from the operating system, read ahead in blocks.
 
@@ -64,7 +76,7 @@ class SystemRandomSource:
     bytes it inherited, so parent and child never hand out the same ones.
     """
 
-    __slots__ = ("_block", "_buffer", "_lock", "_offset", "_pid")
+    __slots__ = ("_block", "_buffer", "_forks", "_lock", "_offset")
 
     def __init__(self, block: int = 4096) -> None:
         if block < 1:
@@ -72,14 +84,14 @@ class SystemRandomSource:
         self._block = block
         self._buffer = b""
         self._offset = 0
-        self._pid = os.getpid()
+        self._forks = _forks[0]
         self._lock = threading.Lock()
 
     def token_bytes(self, count: int) -> bytes:
         if count > self._block:
             return os.urandom(count)
-        if self._pid != os.getpid():  # a forked child: the read-ahead bytes are the parent's
-            self._lock, self._buffer, self._offset, self._pid = threading.Lock(), b"", 0, os.getpid()
+        if self._forks != _forks[0]:  # a forked child: the read-ahead bytes are the parent's
+            self._lock, self._buffer, self._offset, self._forks = threading.Lock(), b"", 0, _forks[0]
         with self._lock:
             start = self._offset
             if start + count > len(self._buffer):
