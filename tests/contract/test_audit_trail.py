@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -216,3 +217,24 @@ def test_lookup_filters_and_pages_newest_first(trail: Store) -> None:
         )
         assert len(ranged) == 3
         assert tx.lookup_audit_events(AuditQuery(account_id="999999999999"), 10) == []
+
+
+def test_a_batch_keeps_its_order_and_each_events_resources(trail: Store) -> None:
+    """A batch is stored in the order given, and resources stay with the event that named them
+    even when events without resources sit between them."""
+    batch = [_event(0), _event(1, "GetCallerIdentity"), _event(2), _event(3, "GetCallerIdentity"), _event(4)]
+    batch[1] = replace(batch[1], resources=())
+    batch[3] = replace(batch[3], resources=())
+    with trail.transaction() as tx:
+        tx.append_audit_events(batch)
+    with trail.transaction(readonly=True) as tx:
+        stored = tx.lookup_audit_events(AuditQuery(), 10)
+    by_id = {e.event.event_id: e for e in stored}
+    assert [by_id[e.event_id].seq for e in batch] == sorted(by_id[e.event_id].seq for e in batch)
+    assert [by_id[e.event_id].event.resources for e in batch] == [
+        (("AWS::IAM::User", "user0"),),
+        (),
+        (("AWS::IAM::User", "user2"),),
+        (),
+        (("AWS::IAM::User", "user4"),),
+    ]
