@@ -187,8 +187,20 @@ def main() -> None:
         )
         credentials = configparser.ConfigParser()
         credentials.read(Path(data) / "credentials")
-        key = credentials["default"]["aws_access_key_id"]
-        secret = credentials["default"]["aws_secret_access_key"]
+        root_iam = boto3.client(
+            "iam", endpoint_url=f"http://127.0.0.1:{warden_port}", region_name="us-east-1",
+            aws_access_key_id=credentials["default"]["aws_access_key_id"],
+            aws_secret_access_key=credentials["default"]["aws_secret_access_key"],
+        )
+        # Typical traffic: an IAM user allowed to read users (root would trip the shipped
+        # root-activity alert on every request, which is not what servers mostly see).
+        root_iam.create_user(UserName="bench")
+        root_iam.put_user_policy(
+            UserName="bench", PolicyName="read-users",
+            PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}',
+        )
+        access = root_iam.create_access_key(UserName="bench")["AccessKey"]
+        key, secret = access["AccessKeyId"], access["SecretAccessKey"]
         sig_only = _start(
             [str(bin_dir / "uvicorn"), "bench.sigv4_app:app", "--port", str(sig_port), "--log-level", "warning",
              "--no-access-log"],
@@ -196,9 +208,6 @@ def main() -> None:
             {**env, "BENCH_SECRET_ACCESS_KEY": secret},
         )
         try:
-            iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{warden_port}", region_name="us-east-1",
-                               aws_access_key_id=key, aws_secret_access_key=secret)
-            iam.create_user(UserName="bench")
             identity = "Action=GetCallerIdentity&Version=2011-06-15"
             get_user = "Action=GetUser&UserName=bench&Version=2010-05-08"
             use_wrk = shutil.which("wrk") is not None and not args.python_load

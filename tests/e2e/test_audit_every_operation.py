@@ -59,7 +59,7 @@ def events(server: LiveServer, calls: dict[tuple[str, str], str]) -> dict[str, l
     with engine.connect() as conn:
         for (record,) in conn.execute(select(s.audit_events.c.record)):
             parsed = json.loads(record)
-            if parsed["requestID"] in wanted:
+            if parsed.get("requestID") in wanted:
                 found.setdefault(parsed["requestID"], []).append(parsed)
     return found
 
