@@ -21,7 +21,7 @@ from warden.model import AuditEvent
 from warden.protocol import Operation
 from warden.services.caller import Caller
 
-__all__ = ["EVENT_VERSION", "EventDraft", "finish_event", "is_read_only_event", "record_hash"]
+__all__ = ["EVENT_VERSION", "EventDraft", "build_event", "finish_event", "is_read_only_event", "record_hash"]
 
 EVENT_VERSION = "1.09"
 
@@ -121,10 +121,16 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
 
 def finish_event(draft: EventDraft) -> AuditEvent:
     """The stored form of the draft: the record's JSON text, its hash, and lookup columns."""
+    return build_event(draft)[0]
+
+
+def build_event(draft: EventDraft) -> tuple[AuditEvent, dict[str, Any]]:
+    """The stored event and the record as a dict (what listeners get, without re-parsing)."""
     read_only = is_read_only_event(draft.event_name)
-    record = json.dumps(_record(draft, read_only), separators=(",", ":"), ensure_ascii=False, default=str)
+    document = _record(draft, read_only)
+    record = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
     caller = draft.caller
-    return AuditEvent(
+    event = AuditEvent(
         event_id=draft.event_id,
         account_id=_account(draft),
         event_time=draft.event_time,
@@ -140,3 +146,4 @@ def finish_event(draft: EventDraft) -> AuditEvent:
         record_hash=record_hash(record),
         resources=resources_of(draft.params, draft.result),
     )
+    return event, document

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from warden.audit.events import EventDraft, finish_event
+from warden.audit.events import EventDraft, build_event, finish_event
 from warden.audit.integrity import DigestSigner, seal_pending
 from warden.clock import Clock
 from warden.model import AuditEvent
@@ -81,6 +81,8 @@ class AuditRecorder:
         self._listeners: list[Listener] = []
         self._thread: threading.Thread | None = None
         self._backlog: list[AuditEvent] = []
+        # Records built on the writer thread, kept as dicts until the listeners have seen them.
+        self._documents: dict[str, dict[str, Any]] = {}
         self._last_seal = time.monotonic()
 
     @property
@@ -187,7 +189,10 @@ class AuditRecorder:
             events = ready
             for draft in drafts:
                 try:
-                    events.append(finish_event(draft))
+                    event, document = build_event(draft)
+                    events.append(event)
+                    if self._listeners:
+                        self._documents[event.event_id] = document
                 except Exception:
                     _logger.exception("could not build the audit event of request %s", draft.request_id)
             self._write(events)
@@ -212,6 +217,8 @@ class AuditRecorder:
         except Exception:
             _logger.exception("could not store %d audit events; will retry", len(pending))
             self._backlog = pending[-_MAX_BACKLOG:] + self._backlog
+            if len(self._documents) > _MAX_BACKLOG:
+                self._documents.clear()  # listeners re-parse the stored JSON instead
             return
         self._notify(pending)
 
@@ -219,7 +226,7 @@ class AuditRecorder:
         if not self._listeners or not events:
             return
         for event in events:
-            record = json.loads(event.record)
+            record = self._documents.pop(event.event_id, None) or json.loads(event.record)
             for listener in self._listeners:
                 try:
                     listener(record)

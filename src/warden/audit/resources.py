@@ -11,40 +11,42 @@ from typing import Any
 
 __all__ = ["resources_of"]
 
-_BY_PARAMETER = (
-    ("UserName", "AWS::IAM::User"),
-    ("GroupName", "AWS::IAM::Group"),
-    ("RoleName", "AWS::IAM::Role"),
-    ("RoleArn", "AWS::IAM::Role"),
-    ("PolicyArn", "AWS::IAM::Policy"),
-    ("InstanceProfileName", "AWS::IAM::InstanceProfile"),
-    ("AccessKeyId", "AWS::IAM::AccessKey"),
-    ("SerialNumber", "AWS::IAM::MFADevice"),
-    ("VirtualMFADeviceName", "AWS::IAM::MFADevice"),
-    ("PolicySourceArn", "AWS::IAM::Policy"),
-    ("AccountAlias", "AWS::IAM::AccountAlias"),
-)
+_BY_PARAMETER = {
+    "UserName": "AWS::IAM::User",
+    "GroupName": "AWS::IAM::Group",
+    "RoleName": "AWS::IAM::Role",
+    "RoleArn": "AWS::IAM::Role",
+    "PolicyArn": "AWS::IAM::Policy",
+    "InstanceProfileName": "AWS::IAM::InstanceProfile",
+    "AccessKeyId": "AWS::IAM::AccessKey",
+    "SerialNumber": "AWS::IAM::MFADevice",
+    "VirtualMFADeviceName": "AWS::IAM::MFADevice",
+    "PolicySourceArn": "AWS::IAM::Policy",
+    "AccountAlias": "AWS::IAM::AccountAlias",
+}
 # Entities a create call returns, so the new entity can be found by name.
-_CREATED = (
-    ("User", "UserName", "AWS::IAM::User"),
-    ("Group", "GroupName", "AWS::IAM::Group"),
-    ("Role", "RoleName", "AWS::IAM::Role"),
-    ("Policy", "Arn", "AWS::IAM::Policy"),
-    ("AccessKey", "AccessKeyId", "AWS::IAM::AccessKey"),
-    ("InstanceProfile", "InstanceProfileName", "AWS::IAM::InstanceProfile"),
-)
+_CREATED = {
+    "User": ("UserName", "AWS::IAM::User"),
+    "Group": ("GroupName", "AWS::IAM::Group"),
+    "Role": ("RoleName", "AWS::IAM::Role"),
+    "Policy": ("Arn", "AWS::IAM::Policy"),
+    "AccessKey": ("AccessKeyId", "AWS::IAM::AccessKey"),
+    "InstanceProfile": ("InstanceProfileName", "AWS::IAM::InstanceProfile"),
+}
 
 
 def resources_of(params: Mapping[str, Any] | None, result: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """Looks only at the parameters and result members present (most calls name one or none)."""
     found: list[tuple[str, str]] = []
-    for name, kind in _BY_PARAMETER:
-        value = params.get(name) if params else None
-        if isinstance(value, str) and value:
+    for name, value in (params or {}).items():
+        kind = _BY_PARAMETER.get(name)
+        if kind is not None and isinstance(value, str) and value:
             found.append((kind, value))
-    for element, member, kind in _CREATED:
-        entity = result.get(element) if result else None
-        if isinstance(entity, Mapping):
-            value = entity.get(member)
-            if isinstance(value, str) and value and (kind, value) not in found:
-                found.append((kind, value))
+    for element, entity in (result or {}).items():
+        created = _CREATED.get(element)
+        if created is None or not isinstance(entity, Mapping):
+            continue
+        value = entity.get(created[0])
+        if isinstance(value, str) and value and (created[1], value) not in found:
+            found.append((created[1], value))
     return tuple(found)
