@@ -18,7 +18,7 @@ from .models import Operation, Service
 from .query_reader import QueryReader
 from .query_writer import QueryWriter
 from .validate import validate_input
-from .xml import XmlWriter
+from .xml import XmlWriter, escape_text
 
 __all__ = [
     "IAM_XML_NAMESPACE",
@@ -70,8 +70,30 @@ def decode_query_request(
     return operation, params
 
 
+_SENTINEL_ID = "00000000-0000-4000-8000-00000000feed"
+_FLAT_ANSWERS: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[bytes, bytes]] = {}
+_FLAT_ANSWERS_MAX = 4096
+
+
 def encode_query_response(operation: Operation, result: Mapping[str, Any], request_id: str) -> bytes:
-    """`<XResponse xmlns=NS><XResult>...</XResult><ResponseMetadata>...` for a successful call."""
+    """`<XResponse xmlns=NS><XResult>...</XResult><ResponseMetadata>...` for a successful call.
+
+    Answers made only of strings (GetCallerIdentity's) repeat for the same caller; their encoding
+    is kept, split around the request id, so a repeat costs a concatenation."""
+    if all(type(value) is str for value in result.values()):
+        key = (operation.service_name, operation.name, tuple(sorted(result.items())))
+        halves = _FLAT_ANSWERS.get(key)
+        if halves is None:
+            head, _, tail = _encode(operation, result, _SENTINEL_ID).partition(_SENTINEL_ID.encode())
+            halves = (head, tail)
+            if len(_FLAT_ANSWERS) >= _FLAT_ANSWERS_MAX:
+                _FLAT_ANSWERS.clear()
+            _FLAT_ANSWERS[key] = halves
+        return halves[0] + escape_text(request_id).encode() + halves[1]
+    return _encode(operation, result, request_id)
+
+
+def _encode(operation: Operation, result: Mapping[str, Any], request_id: str) -> bytes:
     out = XmlWriter()
     namespace = operation.xml_namespace
     out.start(operation.response_element, {"xmlns": namespace} if namespace else None)
