@@ -56,15 +56,7 @@ class Harness:
         with self.store.transaction(readonly=True) as tx:
             user = tx.get_user(self.account_id, name)
         assert user is not None, f"no user {name}"
-        return Caller(
-            kind=CallerKind.USER,
-            arn=user.arn,
-            account_id=self.account_id,
-            principal_id=user.user_id,
-            access_key_id=None,
-            name=user.name,
-            tags=tuple((t.key, t.value) for t in user.tags),
-        )
+        return Caller.of_user(user, None)
 
     def call(
         self,

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warden.model import User
 
 __all__ = ["Caller", "CallerKind"]
 
@@ -48,6 +52,29 @@ class Caller:
     session_policies: tuple[str, ...] = field(default=())
     source_identity: str | None = None
     transitive_tag_keys: tuple[str, ...] = ()
+
+    @classmethod
+    def of_user(
+        cls,
+        user: User,
+        access_key_id: str | None,
+        *,
+        mfa_authenticated: bool = False,
+        mfa_authenticated_at: datetime | None = None,
+    ) -> Caller:
+        """An IAM user as a caller: its ARN, id, name and tags (`aws:PrincipalTag/*`), and for a
+        session the MFA it was created with."""
+        return cls(
+            kind=CallerKind.USER,
+            arn=user.arn,
+            account_id=user.account_id,
+            principal_id=user.user_id,
+            access_key_id=access_key_id,
+            name=user.name,
+            tags=tuple((t.key, t.value) for t in user.tags),
+            mfa_authenticated=mfa_authenticated,
+            mfa_authenticated_at=mfa_authenticated_at,
+        )
 
     @property
     def is_root(self) -> bool:

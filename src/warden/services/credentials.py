@@ -91,14 +91,6 @@ class CredentialResolver:
                 user = tx.get_user(key.account_id, key.user_name)
                 if user is None:
                     raise InvalidClientTokenId(INVALID_CLIENT_TOKEN_ID_MESSAGE)
-                caller = Caller(
-                    kind=CallerKind.USER,
-                    arn=user.arn,
-                    account_id=key.account_id,
-                    principal_id=user.user_id,
-                    access_key_id=access_key_id,
-                    name=user.name,
-                    tags=tuple((t.key, t.value) for t in user.tags),
-                )
+                caller = Caller.of_user(user, access_key_id)
         secret = self._secrets.open(key.secret_ciphertext.decode("ascii"), record=access_key_id)
         return ResolvedKey(secret=secret, caller=caller)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from warden.auth.passwords import InvalidPasswordHash, PasswordMismatch
 from warden.errors import PasswordPolicyViolation
 from warden.model import LoginProfile, User
-from warden.services.caller import Caller, CallerKind
+from warden.services.caller import Caller
 from warden.services.iam.password_lifecycle import is_expired, is_hard_expired, new_password_hash
 from warden.services.sessions import Session, issue_session
 from warden.services.signin_mfa import MfaCodeRejected, verify_signin_code
@@ -251,16 +251,8 @@ class _Attempt:
             )
             self.tx.update_login_profile(self.account_id, rehashed)
         self.tx.record_password_use(user.user_id, self.now)
-        caller = Caller(
-            kind=CallerKind.USER,
-            arn=user.arn,
-            account_id=self.account_id,
-            principal_id=user.user_id,
-            access_key_id=None,
-            name=user.name,
-            tags=tuple((t.key, t.value) for t in user.tags),
-            mfa_authenticated=self.mfa_used,
-            mfa_authenticated_at=self.now if self.mfa_used else None,
+        caller = Caller.of_user(
+            user, None, mfa_authenticated=self.mfa_used, mfa_authenticated_at=self.now if self.mfa_used else None
         )
         session = issue_session(
             caller,
