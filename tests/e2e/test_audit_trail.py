@@ -230,3 +230,21 @@ def test_aws_cli_lookup_events(server: LiveServer, root_iam: Any) -> None:
     assert out.returncode == 0, out.stderr
     events = json.loads(out.stdout)["Events"]
     assert [e["EventName"] for e in events] == ["CreateUser"]
+
+
+def test_a_next_token_is_refused_with_other_parameters(server: LiveServer, root_iam: Any) -> None:
+    """"This token must be passed in with the same parameters that were specified in the
+    original call" (API_LookupEvents.html): values sharing a long prefix must not share tokens."""
+    for index in range(3):
+        root_iam.create_group(GroupName=f"token-{uuid.uuid4().hex[:6]}-{index}")
+    trail = _trail(server)
+    first = trail.lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateGroup"}], MaxResults=1
+    )
+    with pytest.raises(ClientError) as error:
+        trail.lookup_events(
+            LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateGroupX"}],
+            MaxResults=1,
+            NextToken=first["NextToken"],
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -74,7 +75,7 @@ def _query(call: Call, params: Mapping[str, Any]) -> AuditQuery:
 def _fingerprint(query: AuditQuery, params: Mapping[str, Any]) -> str:
     """What a NextToken is bound to: AWS refuses a token reused with other parameters."""
     basis = [query.attribute, query.value, str(params.get("StartTime")), str(params.get("EndTime"))]
-    return base64.urlsafe_b64encode(json.dumps(basis).encode()).decode()[:24]
+    return hashlib.sha256(json.dumps(basis).encode()).hexdigest()[:24]
 
 
 def _encode_token(event: StoredAuditEvent, fingerprint: str) -> str:
