@@ -16,18 +16,18 @@ from typing import Any
 
 from warden.audit.identity import lookup_username, unknown_identity, user_identity
 from warden.audit.resources import resources_of
-from warden.audit.wire import request_parameters, response_elements
+from warden.audit.wire import request_parameters, response_elements, trail_time
 from warden.model import AuditEvent
 from warden.protocol import Operation
 from warden.services.caller import Caller
+from warden.services.dispatch import is_read_only
 
-__all__ = ["EVENT_VERSION", "EventDraft", "build_event", "finish_event", "is_read_only_event", "record_hash"]
+__all__ = ["EVENT_VERSION", "EventDraft", "build_event", "close_record", "finish_event", "is_read_only_event", "record_hash", "stored_event"]
 
 EVENT_VERSION = "1.09"
 
-# CloudTrail's readOnly: reads, simulations, lookups, and STS calls that only hand out
+# CloudTrail's readOnly: the calls that read (named so), and STS calls that only hand out
 # credentials (AWS marks AssumeRole and GetSessionToken read-only).
-_READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Lookup", "Simulate", "Decode")
 _READ_ONLY_NAMES = frozenset(
     {"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
 )
@@ -35,7 +35,7 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,127}")
 
 
 def is_read_only_event(event_name: str) -> bool:
-    return event_name in _READ_ONLY_NAMES or event_name.startswith(_READ_ONLY_PREFIXES)
+    return event_name in _READ_ONLY_NAMES or is_read_only(event_name)
 
 
 @dataclass(slots=True)
@@ -60,7 +60,6 @@ class EventDraft:
     result: Mapping[str, Any] | None = None
     error_code: str | None = None
     error_message: str | None = None
-    recorded: bool = False
 
     def name_from_request(self, raw_name: str | None) -> None:
         """The action the request asked for, before (or without) decoding it."""
@@ -87,7 +86,7 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
     record: dict[str, Any] = {
         "eventVersion": EVENT_VERSION,
         "userIdentity": user_identity(caller) if caller else unknown_identity(draft.claimed_access_key_id),
-        "eventTime": draft.event_time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventTime": trail_time(draft.event_time),
         "eventSource": f"{draft.service}.amazonaws.com",
         "eventName": draft.event_name,
         "awsRegion": draft.region,
@@ -105,18 +104,54 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
     if draft.error_code is not None:
         record["errorCode"] = draft.error_code
         record["errorMessage"] = draft.error_message or ""
+    record["requestID"] = draft.request_id
+    return close_record(record, draft.event_id, read_only, draft.event_type, _account(draft))
+
+
+def close_record(record: dict[str, Any], event_id: str, read_only: bool, event_type: str, account: str) -> dict[str, Any]:
+    """The members that end every management event, in CloudTrail's order."""
     record.update(
         {
-            "requestID": draft.request_id,
-            "eventID": draft.event_id,
+            "eventID": event_id,
             "readOnly": read_only,
-            "eventType": draft.event_type,
+            "eventType": event_type,
             "managementEvent": True,
-            "recipientAccountId": _account(draft),
+            "recipientAccountId": account,
             "eventCategory": "Management",
         }
     )
     return record
+
+
+def stored_event(
+    document: dict[str, Any],
+    event_time: datetime,
+    *,
+    username: str | None,
+    access_key_id: str | None,
+    identity_type: str,
+    principal_arn: str | None,
+    error_code: str | None,
+    resources: tuple[tuple[str, str], ...] = (),
+) -> AuditEvent:
+    """The record as stored: its JSON text and hash, with the columns lookups filter on."""
+    record = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    return AuditEvent(
+        event_id=document["eventID"],
+        account_id=document["recipientAccountId"],
+        event_time=event_time,
+        event_source=document["eventSource"],
+        event_name=document["eventName"],
+        read_only=document["readOnly"],
+        username=username,
+        access_key_id=access_key_id,
+        identity_type=identity_type,
+        principal_arn=principal_arn,
+        error_code=error_code,
+        record=record,
+        record_hash=record_hash(record),
+        resources=resources,
+    )
 
 
 def finish_event(draft: EventDraft) -> AuditEvent:
@@ -126,24 +161,16 @@ def finish_event(draft: EventDraft) -> AuditEvent:
 
 def build_event(draft: EventDraft) -> tuple[AuditEvent, dict[str, Any]]:
     """The stored event and the record as a dict (what listeners get, without re-parsing)."""
-    read_only = is_read_only_event(draft.event_name)
-    document = _record(draft, read_only)
-    record = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    document = _record(draft, is_read_only_event(draft.event_name))
     caller = draft.caller
-    event = AuditEvent(
-        event_id=draft.event_id,
-        account_id=_account(draft),
-        event_time=draft.event_time,
-        event_source=f"{draft.service}.amazonaws.com",
-        event_name=draft.event_name,
-        read_only=read_only,
+    event = stored_event(
+        document,
+        draft.event_time,
         username=lookup_username(caller) if caller else None,
         access_key_id=caller.access_key_id if caller else draft.claimed_access_key_id,
         identity_type=caller.kind.value if caller else "Unknown",
         principal_arn=caller.arn if caller else None,
         error_code=draft.error_code,
-        record=record,
-        record_hash=record_hash(record),
         resources=resources_of(draft.params, draft.result),
     )
     return event, document

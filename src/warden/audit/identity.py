@@ -5,16 +5,12 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-refe
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from warden.audit.wire import trail_time
 from warden.services.caller import Caller, CallerKind
 
 __all__ = ["lookup_username", "unknown_identity", "user_identity"]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _session_context(caller: Caller) -> dict[str, Any] | None:
@@ -24,7 +20,7 @@ def _session_context(caller: Caller) -> dict[str, Any] | None:
         return None
     context: dict[str, Any] = {
         "attributes": {
-            "creationDate": _iso(caller.token_issued_at),
+            "creationDate": trail_time(caller.token_issued_at),
             "mfaAuthenticated": "true" if caller.mfa_authenticated else "false",
         }
     }

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from warden.audit.events import record_hash
+from warden.audit.wire import trail_time
 from warden.auth.secretbox import MasterKey
 from warden.model import AuditDigest, StoredAuditEvent
 from warden.store import AlreadyExists, Store
@@ -100,7 +101,7 @@ def seal_pending(store: Store, signer: DigestSigner, now: datetime, *, batch: in
             body = _canonical(
                 {
                     "digestSeq": number,
-                    "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "created": trail_time(now),
                     "previousDigestHash": previous,
                     "events": listed,
                     "chainHead": chain_head(previous, [item[2] for item in listed]),

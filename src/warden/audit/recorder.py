@@ -51,11 +51,9 @@ class DraftAudit:
         self._draft.result = result
         self.event = finish_event(self._draft)
         tx.append_audit_events([self.event])
-        self._draft.recorded = True
 
     def rolled_back(self) -> None:
         """The transaction did not commit: the event must be recorded again, with the error."""
-        self._draft.recorded = False
         self.event = None
 
 

@@ -9,10 +9,10 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-refe
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from warden.audit.events import EVENT_VERSION, record_hash
+from warden.audit.events import EVENT_VERSION, close_record, stored_event
+from warden.audit.wire import trail_time
 from warden.model import AuditEvent
 from warden.protocol import REDACTED
 from warden.services.signin import SigninOutcome, Status
@@ -32,7 +32,7 @@ def console_login_event(outcome: SigninOutcome, event_id: str, region: str) -> A
     record: dict[str, Any] = {
         "eventVersion": EVENT_VERSION,
         "userIdentity": identity,
-        "eventTime": outcome.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventTime": trail_time(outcome.at),
         "eventSource": "signin.amazonaws.com",
         "eventName": "ConsoleLogin",
         "awsRegion": region,
@@ -44,30 +44,13 @@ def console_login_event(outcome: SigninOutcome, event_id: str, region: str) -> A
     }
     if not succeeded:
         record["errorMessage"] = _FAILED_MESSAGE
-    record.update(
-        {
-            "eventID": event_id,
-            "readOnly": False,
-            "eventType": "AwsConsoleSignIn",
-            "managementEvent": True,
-            "recipientAccountId": outcome.account_id or "",
-            "eventCategory": "Management",
-        }
-    )
-    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-    return AuditEvent(
-        event_id=event_id,
-        account_id=outcome.account_id or "",
-        event_time=outcome.at,
-        event_source="signin.amazonaws.com",
-        event_name="ConsoleLogin",
-        read_only=False,
+    close_record(record, event_id, False, "AwsConsoleSignIn", outcome.account_id or "")
+    return stored_event(
+        record,
+        outcome.at,
         username=outcome.user_name if known else None,
         access_key_id=None,
         identity_type="IAMUser",
         principal_arn=outcome.user_arn,
         error_code=None if succeeded else outcome.status.value,
-        record=text,
-        record_hash=record_hash(text),
-        resources=(),
     )

@@ -16,7 +16,12 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from warden.protocol import REDACTED, Operation, is_sensitive
 
-__all__ = ["request_parameters", "response_elements", "trail_date"]
+__all__ = ["request_parameters", "response_elements", "trail_date", "trail_time"]
+
+
+def trail_time(moment: datetime) -> str:
+    """CloudTrail's `eventTime` and session `creationDate`: ISO 8601 to the second, in UTC."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def trail_date(moment: datetime) -> str:

@@ -209,7 +209,7 @@ class Pipeline:
         finally:
             record.latency_ms = (time.perf_counter() - started) * 1000
             log_access(record)
-            if draft.recorded and audit.event is not None:
+            if audit.event is not None:  # stored with the change it records
                 runtime.audit.committed(audit.event)
             else:
                 runtime.audit.submit(draft)
