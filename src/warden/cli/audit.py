@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -13,8 +14,10 @@ from typing import Annotated
 
 import typer
 
+from warden.audit import DigestSigner
 from warden.audit.search import AuditFilter, export_by_day, follow, format_line, latest_seq, search
 from warden.model import StoredAuditEvent
+from warden.store import Store
 
 __all__ = ["register"]
 
@@ -27,7 +30,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 @contextmanager
-def _store(data: Path, database_url: str | None) -> Iterator[object]:
+def _store(data: Path, database_url: str | None) -> Iterator[Store]:
     from warden.config import Settings
     from warden.store import open_store
 
@@ -129,7 +132,7 @@ def search_command(
     wanted = _filter(account, event_name, username, event_source, resource_name, resource_type,
                      access_key_id, read_only, errors, since, until)
     with _store(data, database_url) as store:
-        _emit(search(store, wanted, limit), as_json)  # type: ignore[arg-type]
+        _emit(search(store, wanted, limit), as_json)
 
 
 @audit_app.command("tail")
@@ -154,11 +157,11 @@ def tail_command(
     wanted = _filter(account, event_name, username, event_source, resource_name, resource_type,
                      access_key_id, read_only, errors, None, None)
     with _store(data, database_url) as store:
-        high = latest_seq(store)  # type: ignore[arg-type]
-        _emit(list(reversed(search(store, wanted, lines))) if lines else [], as_json)  # type: ignore[arg-type]
+        high = latest_seq(store)
+        _emit(list(reversed(search(store, wanted, lines))) if lines else [], as_json)
         while follow_new:
             time.sleep(interval)
-            found, high = follow(store, wanted, high)  # type: ignore[arg-type]
+            found, high = follow(store, wanted, high)
             _emit(found, as_json)
 
 
@@ -174,15 +177,12 @@ def export_command(
     """Write the trail to JSON Lines files, one per day (UTC)."""
     wanted = _filter(account, None, None, None, None, None, None, None, False, since, until)
     with _store(data, database_url) as store:
-        counts = export_by_day(store, wanted, out)  # type: ignore[arg-type]
+        counts = export_by_day(store, wanted, out)
     for day, count in sorted(counts.items()):
         typer.echo(f"{out / f'warden-audit-{day}.jsonl'}  {count} events")
 
 
-def _signer(data: Path):  # type: ignore[no-untyped-def]
-    import os
-
-    from warden.audit import DigestSigner
+def _signer(data: Path) -> DigestSigner:
     from warden.auth.secretbox import MasterKey
 
     env = dict(os.environ)
@@ -195,7 +195,7 @@ def seal_command(data: DataOption = Path(".warden"), database_url: UrlOption = N
     from warden.audit import seal_pending
 
     with _store(data, database_url) as store:
-        sealed = seal_pending(store, _signer(data), datetime.now(UTC))  # type: ignore[arg-type]
+        sealed = seal_pending(store, _signer(data), datetime.now(UTC))
     typer.echo(f"sealed {sealed} events")
 
 
@@ -208,7 +208,7 @@ def verify_command(
     from warden.audit import verify_trail
 
     with _store(data, database_url) as store:
-        result = verify_trail(store, _signer(data))  # type: ignore[arg-type]
+        result = verify_trail(store, _signer(data))
     if as_json:
         typer.echo(json.dumps({
             "ok": result.ok, "digests": result.digests, "events": result.events, "unsealed": result.unsealed,
