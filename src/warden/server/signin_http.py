@@ -24,6 +24,7 @@ The `outcome_sink` receives every attempt's SigninOutcome (the audit trail's Con
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -39,6 +40,8 @@ _MAX_FIELD = 1024
 _FAILED = "The account, user name or password is incorrect, or sign-in is temporarily locked."
 
 OutcomeSink = Callable[[SigninOutcome], None]
+
+_logger = logging.getLogger("warden.server")
 
 
 def _json(status: int, payload: Mapping[str, Any]) -> tuple[int, bytes]:
@@ -143,7 +146,11 @@ class SigninEndpoint:
         attempt = _attempt(body, scope)
         if isinstance(attempt, str):
             return _invalid(attempt)
-        outcome = await anyio.to_thread.run_sync(self._signin, attempt, self._runtime.now())
+        try:
+            outcome = await anyio.to_thread.run_sync(self._signin, attempt, self._runtime.now())
+        except Exception:  # the store failed: a clear answer, never a bare server error page
+            _logger.exception("sign-in failed unexpectedly")
+            return _json(500, {"error": "InternalFailure", "message": "We encountered an internal error. Please try again."})
         if self._sink is not None:
             self._sink(outcome)
         return _answer(outcome)
