@@ -174,3 +174,25 @@ def test_session_token_scope_keeps_sessions_without_mfa_out_of_iam(h: Harness) -
     check_session_token_scope(bob, "iam")
     with_mfa = _session(h, _sts(h, "GetSessionToken", {"SerialNumber": SERIAL, "TokenCode": _code(h)}, bob)["Credentials"])
     check_session_token_scope(with_mfa, "iam")
+
+
+def test_mfa_age_flows_into_decisions(h: Harness) -> None:
+    """aws:MultiFactorAuthAge is the seconds since the MFA-authenticated session began; a policy
+    allowing only recent MFA stops allowing once the session grows older.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthage"""
+    grant(h, "bob", {
+        "Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+        "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
+    })
+    bob = h.user_caller("bob")
+    answer = _sts(h, "GetSessionToken", {"SerialNumber": SERIAL, "TokenCode": _code(h)}, bob)
+    with_mfa = _session(h, answer["Credentials"])
+    started = h.now
+    h.now = started + timedelta(minutes=30)
+    assert h.call("ListUsers", {}, caller=with_mfa)["Users"]
+    h.now = started + timedelta(hours=2)
+    with pytest.raises(AccessDenied):
+        h.call("ListUsers", {}, caller=with_mfa)
+    without = _session(h, _sts(h, "GetSessionToken", {}, bob)["Credentials"])
+    with pytest.raises(AccessDenied):  # no MFA: the key is absent and NumericLessThan fails
+        h.call("ListUsers", {}, caller=without)
