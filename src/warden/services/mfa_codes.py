@@ -15,6 +15,7 @@ Rules warden keeps, on top of RFC 6238 (see `warden.auth.totp`):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from warden.auth.secretbox import SecretBox, SecretBoxError
@@ -95,20 +96,36 @@ def device_time(device: MfaDevice, now: datetime) -> datetime:
     return now + timedelta(seconds=STEP_SECONDS * device.clock_offset_steps)
 
 
-def check_code(
-    tx: Transaction, secrets: SecretBox, device: MfaDevice, code: str, now: datetime, refusal: AwsError
-) -> None:
-    """Accept one code of `device` at `now`, or raise `refusal` (committing the failure)."""
+def _accept(
+    tx: Transaction,
+    device: MfaDevice,
+    now: datetime,
+    refusal: AwsError,
+    step_of: Callable[[], int],
+) -> int:
+    """The one path every code takes: a throttled device accepts nothing; a wrong code, or one
+    already used (a conditional update, so racing requests cannot both win), is counted and
+    refused; an accepted step is remembered."""
     if _throttled(device, now):
         raise refusal
     try:
-        step = verify_totp(
-            device_key(secrets, device), code, device_time(device, now), after_step=device.last_used_step
-        )
+        step = step_of()
     except InvalidTotpCode:
         raise _refuse(tx, device, now, refusal) from None
     if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
         raise _refuse(tx, device, now, refusal)
+    return step
+
+
+def check_code(
+    tx: Transaction, secrets: SecretBox, device: MfaDevice, code: str, now: datetime, refusal: AwsError
+) -> None:
+    """Accept one code of `device` at `now`, or raise `refusal` (committing the failure)."""
+    key = device_key(secrets, device)
+    _accept(
+        tx, device, now, refusal,
+        lambda: verify_totp(key, code, device_time(device, now), after_step=device.last_used_step),
+    )
 
 
 def check_consecutive_codes(
@@ -118,28 +135,14 @@ def check_consecutive_codes(
     codes: tuple[str, str],
     now: datetime,
     refusal: AwsError,
-    *,
-    window: int | None = None,
 ) -> int:
-    """Accept two consecutive codes of `device`, or raise `refusal` (committing the failure);
-    the step of the second code. With `window` (ResyncMFADevice) the codes are looked for that
-    many steps either side of the server's clock rather than around the device's known time."""
-    if _throttled(device, now):
-        raise refusal
-    try:
-        step = verify_consecutive(
-            device_key(secrets, device),
-            codes[0],
-            codes[1],
-            device_time(device, now) if window is None else now,
-            after_step=device.last_used_step,
-            **({} if window is None else {"window": window}),
-        )
-    except InvalidTotpCode:
-        raise _refuse(tx, device, now, refusal) from None
-    if not tx.accept_mfa_step(device.account_id, device.serial_number, step):
-        raise _refuse(tx, device, now, refusal)
-    return step
+    """Accept two consecutive codes of `device` (EnableMFADevice), or raise `refusal`
+    (committing the failure); the step of the second code."""
+    key = device_key(secrets, device)
+    return _accept(
+        tx, device, now, refusal,
+        lambda: verify_consecutive(key, codes[0], codes[1], device_time(device, now), after_step=device.last_used_step),
+    )
 
 
 RESYNC_WINDOW_STEPS = 20
@@ -152,7 +155,14 @@ def resync_device(
 ) -> None:
     """ResyncMFADevice: find two consecutive codes near the server's time and remember how far
     the device's clock is from it, so later codes are checked against the device's time."""
-    step = check_consecutive_codes(tx, secrets, device, codes, now, refusal, window=RESYNC_WINDOW_STEPS)
+    key = device_key(secrets, device)
+    step = _accept(
+        tx, device, now, refusal,
+        # Around the server's clock, widely: the device's remembered drift is what is remeasured.
+        lambda: verify_consecutive(
+            key, codes[0], codes[1], now, after_step=device.last_used_step, window=RESYNC_WINDOW_STEPS
+        ),
+    )
     tx.set_mfa_clock_offset(device.account_id, device.serial_number, step - time_step(now))
 
 
