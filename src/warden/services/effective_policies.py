@@ -17,7 +17,7 @@ from warden.store import Page, Transaction
 
 T = TypeVar("T")
 
-__all__ = ["PolicyDocuments", "load_policy_documents", "managed_policy_document"]
+__all__ = ["PolicyDocuments", "all_pages", "load_policy_documents", "managed_policy_document", "policies_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,10 @@ def all_pages(fetch: Callable[[str | None], Page[T]]) -> Iterator[T]:
         marker = page.marker
 
 
-def _policies_of(
+def policies_of(
     tx: Transaction, account_id: str, kind: PrincipalKind, name: str, partition: str
 ) -> Iterator[tuple[str, str]]:
+    """(label, document) of the inline and attached policies of a user, group or role."""
     for inline in all_pages(
         lambda m: tx.list_inline_policies(account_id, kind, name, marker=m, max_items=1000)
     ):
@@ -81,12 +82,12 @@ def load_policy_documents(
         raise ValueError(f"only users and roles act as principals, not {kind}")
     if entity is None:
         return None
-    identity = list(_policies_of(tx, account_id, kind, entity.name, partition))
+    identity = list(policies_of(tx, account_id, kind, entity.name, partition))
     if kind is PrincipalKind.USER:
         for group in all_pages(
             lambda m: tx.list_groups_for_user(account_id, entity.name, marker=m, max_items=1000)
         ):
-            identity.extend(_policies_of(tx, account_id, PrincipalKind.GROUP, group.name, partition))
+            identity.extend(policies_of(tx, account_id, PrincipalKind.GROUP, group.name, partition))
     boundary = None
     if entity.permissions_boundary_arn:
         boundary = managed_policy_document(tx, account_id, entity.permissions_boundary_arn, partition)

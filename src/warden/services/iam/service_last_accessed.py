@@ -24,12 +24,11 @@ from warden.model import PrincipalKind
 from warden.services.access_report_jobs import AccessReportJob
 from warden.services.call import Call
 from warden.services.dispatch import Handler
-from warden.services.effective_policies import all_pages, managed_policy_document
+from warden.services.effective_policies import all_pages, managed_policy_document, policies_of
 from warden.services.iam.pages import computed_page
 from warden.services.iam.policies_managed import policy_not_found
 from warden.services.iam.service_catalog import allowed_services, service_name, tracked_actions
 from warden.services.partition_arns import stored_policy_arn
-from warden.store import Transaction
 from warden.store.protocols.audit import PrincipalAccess
 
 __all__ = ["HANDLERS", "TRACKING_PERIOD"]
@@ -56,21 +55,8 @@ def _info(kind: str, name: str, entity_id: str, arn: str, path: str) -> dict[str
     return {"Arn": arn, "Name": name, "Type": kind.upper(), "Id": entity_id, "Path": path}
 
 
-def _inline_documents(tx: Transaction, account: str, kind: PrincipalKind, name: str) -> list[str]:
-    return [
-        p.document
-        for p in all_pages(lambda m: tx.list_inline_policies(account, kind, name, marker=m, max_items=1000))
-    ]
-
-
 def _own_documents(call: Call, kind: PrincipalKind, name: str) -> list[str]:
-    tx, account = call.tx, call.account_id
-    documents = _inline_documents(tx, account, kind, name)
-    for attached in all_pages(lambda m: tx.list_attached_policies(account, kind, name, marker=m, max_items=1000)):
-        document = managed_policy_document(tx, account, attached.policy_arn, call.partition)
-        if document is not None:
-            documents.append(document)
-    return documents
+    return [document for _, document in policies_of(call.tx, call.account_id, kind, name, call.partition)]
 
 
 def _add_user(call: Call, entity: _Entity, name: str) -> None:
