@@ -48,6 +48,11 @@ class LoginProfile:
     failed_signins: int = 0
     locked_until: datetime | None = None
 
+    @property
+    def password_changed(self) -> datetime:
+        """When the current password was set (profiles from before schema 0003: their creation)."""
+        return self.password_set_date or self.create_date
+
 
 @dataclass(frozen=True, slots=True)
 class MfaDevice:

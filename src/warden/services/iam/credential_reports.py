@@ -18,6 +18,7 @@ from warden.model import AccessKey, AccessKeyStatus
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages
+from warden.services.iam.password_lifecycle import expires_at
 
 __all__ = ["COLUMNS", "HANDLERS", "ReportExpired", "ReportNotPresent"]
 
@@ -82,10 +83,8 @@ def _build(call: Call) -> bytes:
         profile = tx.get_login_profile(account, user.name)
         keys = sorted(tx.list_access_keys(account, user.name, max_items=1000).items, key=lambda k: k.create_date)
         mfa = any(d.user_name for d in tx.list_mfa_devices(account, user.name, max_items=100).items)
-        changed = (profile.password_set_date or profile.create_date) if profile else None
-        rotation = "N/A"
-        if changed is not None and policy is not None and policy.max_password_age:
-            rotation = _time(changed + timedelta(days=policy.max_password_age))
+        changed = profile.password_changed if profile else None
+        rotation = _time(expires_at(profile, policy) if profile else None)
         writer.writerow(
             [user.name, user.arn, _time(user.create_date),
              "true" if profile else "false",

@@ -44,8 +44,7 @@ def expires_at(profile: LoginProfile, policy: PasswordPolicy | None) -> datetime
     """When the current password expires; None when the policy sets no maximum age."""
     if policy is None or not policy.max_password_age:
         return None
-    set_date = profile.password_set_date or profile.create_date
-    return set_date + timedelta(days=policy.max_password_age)
+    return profile.password_changed + timedelta(days=policy.max_password_age)
 
 
 def is_expired(profile: LoginProfile, policy: PasswordPolicy | None, now: datetime) -> bool:
