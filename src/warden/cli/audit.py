@@ -183,9 +183,14 @@ def export_command(
 
 
 def _signer(data: Path) -> DigestSigner:
-    from warden.auth.secretbox import MasterKey
+    """The server's digest key. Never a new one: a key made up here would fail every digest
+    (verify) or sign with a key the server does not hold (seal)."""
+    from warden.auth.secretbox import KEY_FILE_NAME, MASTER_KEY_ENV, MasterKey
 
     env = dict(os.environ)
+    if not env.get(MASTER_KEY_ENV) and not (data / KEY_FILE_NAME).exists():
+        typer.echo(f"No master key: set {MASTER_KEY_ENV} or point --data at the server's data folder.", err=True)
+        raise typer.Exit(2)
     return DigestSigner(MasterKey.load(data, env), previous=MasterKey.load_previous(env))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from warden.audit import EventDraft, finish_event
+from warden.auth.secretbox import MasterKey
 from warden.cli.main import app
 from warden.services.caller import Caller, CallerKind
 from warden.store import open_store
@@ -23,6 +24,7 @@ ALICE = Caller(CallerKind.USER, "arn:aws:iam::111122223333:user/alice", "1111222
 def _folder(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
+    MasterKey.load(data, {})  # the key file a server creates in its data folder
     store = open_store(f"sqlite:///{data / 'warden.db'}")
     events = []
     for index, (name, error) in enumerate(
@@ -124,3 +126,14 @@ def test_follow_returns_only_new_matching_events(tmp_path: Path) -> None:
         assert follow(store, AuditFilter(), newer) == ([], newer)
     finally:
         store.close()
+
+
+def test_verify_refuses_to_make_up_a_master_key(tmp_path: Path) -> None:
+    """Without the server's key, verify would fail every digest for the wrong reason."""
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    result = runner.invoke(app, ["audit", "verify", "--data", str(empty), "--database-url",
+                                 f"sqlite:///{_folder(tmp_path) / 'warden.db'}"], env={"WARDEN_MASTER_KEY": ""})
+    assert result.exit_code == 2
+    assert "No master key" in result.output
+    assert not (empty / "master.key").exists()
