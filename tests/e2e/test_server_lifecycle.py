@@ -116,3 +116,21 @@ def test_master_key_rotation_keeps_keys_sessions_and_the_trail_valid(tmp_path: P
         third.server.should_exit = True
         third.thread.join(timeout=10)
         third.runtime.close()  # its store holds secrets sealed under the forgotten key: no scan
+
+
+def test_mock_mode_routes_unsigned_json_requests_by_their_target(tmp_path: Path) -> None:
+    """An unsigned CloudTrail call in mock mode is routed by its X-Amz-Target prefix."""
+    live = start_server(tmp_path, mock=True)
+    try:
+        answer = httpx.post(
+            f"{live.endpoint}/",
+            headers={
+                "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+                "Content-Type": "application/x-amz-json-1.1",
+            },
+            content=b'{"MaxResults": 1}',
+        )
+        assert answer.status_code == 200, answer.text
+        assert "Events" in answer.json()
+    finally:
+        live.stop()

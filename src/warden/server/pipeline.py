@@ -57,8 +57,12 @@ _SERVICES: dict[str, tuple[str, HandlerTable]] = {
     "sts": ("sts", sts.HANDLERS),
     "cloudtrail": ("cloudtrail", cloudtrail.HANDLERS),
 }
-# CloudTrail's JSON 1.1 target prefix -> signing name, for unsigned requests in mock mode.
-_TARGET_PREFIXES = {"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail"}
+# JSON services' X-Amz-Target prefix -> signing name, for unsigned requests in mock mode.
+_TARGET_PREFIXES = {
+    prefix: signing_name
+    for signing_name, (model_name, _) in _SERVICES.items()
+    if (prefix := load_service(model_name).target_prefix)
+}
 _JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
