@@ -34,14 +34,21 @@ class AuditFilter:
         return AuditQuery(account_id=self.account_id, attribute=first[0], value=first[1], start=self.start, end=self.end)
 
     def accepts(self, stored: StoredAuditEvent) -> bool:
-        """The rest, checked here: further attributes and errors only."""
-        event = stored.event
-        if self.errors_only and event.error_code is None:
+        """The rest of `query()`, checked here: further attributes and errors only."""
+        if self.errors_only and stored.event.error_code is None:
             return False
-        for key, value in self.attributes[1:]:
-            if not _has(stored, key, value):
-                return False
-        return True
+        return all(_has(stored, key, value) for key, value in self.attributes[1:])
+
+    def matches(self, stored: StoredAuditEvent) -> bool:
+        """The whole filter, for events read in trail order rather than through `query()`."""
+        event = stored.event
+        if self.account_id is not None and event.account_id != self.account_id:
+            return False
+        if (self.start is not None and event.event_time < self.start) or (
+            self.end is not None and event.event_time > self.end
+        ):
+            return False
+        return all(_has(stored, key, value) for key, value in self.attributes[:1]) and self.accepts(stored)
 
 
 def _has(stored: StoredAuditEvent, key: str, value: str) -> bool:
@@ -78,48 +85,33 @@ def search(store: Store, wanted: AuditFilter, limit: int) -> list[StoredAuditEve
     return found[:limit]
 
 
-def follow(store: Store, wanted: AuditFilter, since_seq: int) -> tuple[list[StoredAuditEvent], int]:
-    """Matching events stored after `since_seq`, oldest first, and the new high-water mark."""
-    query = wanted.query()
-    matched: list[StoredAuditEvent] = []
+def _in_order(store: Store, since_seq: int) -> Iterator[StoredAuditEvent]:
+    """Every event stored after `since_seq`, oldest first."""
     last = since_seq
     while True:
         with store.transaction(readonly=True) as tx:
             batch = tx.audit_events_since(last, _BATCH)
-        if not batch:
-            return matched, last
-        last = batch[-1].seq
-        matched.extend(item for item in batch if _in_query(item, query) and wanted.accepts(item))
+        yield from batch
         if len(batch) < _BATCH:
-            return matched, last
+            return
+        last = batch[-1].seq
 
 
-def _in_query(stored: StoredAuditEvent, query: AuditQuery) -> bool:
-    event = stored.event
-    if query.account_id is not None and event.account_id != query.account_id:
-        return False
-    if query.start is not None and event.event_time < query.start:
-        return False
-    if query.end is not None and event.event_time > query.end:
-        return False
-    return query.attribute is None or query.value is None or _has(stored, query.attribute, query.value)
+def follow(store: Store, wanted: AuditFilter, since_seq: int) -> tuple[list[StoredAuditEvent], int]:
+    """Matching events stored after `since_seq`, oldest first, and the new high-water mark."""
+    matched: list[StoredAuditEvent] = []
+    last = since_seq
+    for item in _in_order(store, since_seq):
+        last = item.seq
+        if wanted.matches(item):
+            matched.append(item)
+    return matched, last
 
 
 def latest_seq(store: Store) -> int:
+    """The trail's high-water mark (events are numbered as stored, not by their time)."""
     with store.transaction(readonly=True) as tx:
-        newest = tx.lookup_audit_events(AuditQuery(), 1)
-    return newest[0].seq if newest else 0
-
-
-def _all_in_order(store: Store, wanted: AuditFilter) -> Iterator[StoredAuditEvent]:
-    last = 0
-    while True:
-        with store.transaction(readonly=True) as tx:
-            batch = tx.audit_events_since(last, _BATCH)
-        if not batch:
-            return
-        last = batch[-1].seq
-        yield from (item for item in batch if _in_query(item, wanted.query()) and wanted.accepts(item))
+        return tx.last_audit_seq()
 
 
 def export_by_day(store: Store, wanted: AuditFilter, folder: Path) -> dict[str, int]:
@@ -129,7 +121,7 @@ def export_by_day(store: Store, wanted: AuditFilter, folder: Path) -> dict[str, 
     counts: dict[str, int] = {}
     handles = {}
     try:
-        for item in _all_in_order(store, wanted):
+        for item in (found for found in _in_order(store, 0) if wanted.matches(found)):
             day = item.event.event_time.strftime("%Y-%m-%d")
             handle = handles.get(day)
             if handle is None:

@@ -33,7 +33,7 @@ class AuditOps(Protocol):
         """Newest first; `after` is the (ISO event time, seq) of the last event of the previous
         page (keyset paging, stable while events are appended)."""
 
-    def audit_events_since(self, seq: int, limit: int, query: AuditQuery | None = None) -> list[StoredAuditEvent]:
+    def audit_events_since(self, seq: int, limit: int) -> list[StoredAuditEvent]:
         """Oldest first, events with a sequence number above `seq` (following the trail)."""
 
     def last_access_by_principal(
@@ -47,6 +47,9 @@ class AuditOps(Protocol):
         """Per (event source, event name, principal): the latest event at or after `since` of a
         principal named in `principal_arns` or starting with one of `principal_prefixes` (role
         sessions), leaving out events whose error code is in `excluded_errors`."""
+
+    def last_audit_seq(self) -> int:
+        """The highest sequence number stored (0 for an empty trail)."""
 
     def unsealed_audit_events(self, limit: int) -> list[StoredAuditEvent]:
         """Events no digest has sealed yet, oldest first."""

@@ -173,11 +173,8 @@ class AuditMixin(SqlTransactionBase):
         statement = statement.order_by(_e.event_time.desc(), _e.seq.desc()).limit(limit)
         return self._with_resources(self._conn.execute(statement).all())
 
-    def audit_events_since(self, seq: int, limit: int, query: AuditQuery | None = None) -> list[StoredAuditEvent]:
-        statement = select(s.audit_events).where(_e.seq > seq)
-        if query is not None:
-            statement = _filtered(statement, query)
-        statement = statement.order_by(_e.seq).limit(limit)
+    def audit_events_since(self, seq: int, limit: int) -> list[StoredAuditEvent]:
+        statement = select(s.audit_events).where(_e.seq > seq).order_by(_e.seq).limit(limit)
         return self._with_resources(self._conn.execute(statement).all())
 
     def last_access_by_principal(
@@ -229,6 +226,9 @@ class AuditMixin(SqlTransactionBase):
             if key not in found:
                 found[key] = PrincipalAccess(source, name, principal, last_time, _region(record))
         return list(found.values())
+
+    def last_audit_seq(self) -> int:
+        return int(self._conn.execute(select(func.max(_e.seq))).scalar() or 0)
 
     def unsealed_audit_events(self, limit: int) -> list[StoredAuditEvent]:
         statement = select(s.audit_events).where(_e.digest_seq.is_(None)).order_by(_e.seq).limit(limit)
