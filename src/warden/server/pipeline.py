@@ -19,6 +19,7 @@ from warden.audit import DraftAudit, EventDraft
 from warden.auth import HttpRequest, SignatureInfo, parse_signature, verify_signature
 from warden.config import DEFAULT_MOCK_ACCOUNT_ID
 from warden.errors import (
+    AccessDenied,
     AwsError,
     NotImplementedOperation,
 )
@@ -223,7 +224,7 @@ class Pipeline:
     ) -> Response:
         record.status, record.error_code = error.http_status, error.code
         headers: tuple[tuple[bytes, bytes], ...] = ()
-        encoded = getattr(error, "encoded_authorization_message", None)
+        encoded = error.encoded_authorization_message if isinstance(error, AccessDenied) else None
         if encoded:
             # Not in the message text: AWS IAM and STS never append one (see sts_decode_message).
             headers = ((ENCODED_MESSAGE_HEADER.encode(), encoded.encode("ascii")),)
