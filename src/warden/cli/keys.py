@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import botocore.session
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from warden.aws_client import aws_client
 from warden.cli.output import error_console, wants_json, write_json
 
 __all__ = ["register"]
@@ -31,15 +31,6 @@ __all__ = ["register"]
 keys_app = typer.Typer(help="Manage IAM access keys on a running warden.", no_args_is_help=True)
 
 _MAX_KEYS = 2  # IAM's AccessKeysPerUserQuota
-
-
-def _client(profile: str | None, endpoint_url: str | None, region: str | None) -> Any:
-    session = botocore.session.Session(profile=profile)
-    return session.create_client(
-        "iam",
-        endpoint_url=endpoint_url,
-        region_name=region or session.get_config_variable("region") or "us-east-1",
-    )
 
 
 def _fail(message: str) -> typer.Exit:
@@ -150,7 +141,7 @@ def rotate(
 ) -> None:
     """Create a new access key for USER (step 1), or retire the old one (--finish)."""
     try:
-        iam = _client(profile, endpoint_url, region)
+        iam = aws_client("iam", profile=profile, endpoint_url=endpoint_url, region=region)
         if finish:
             _finish(iam, user, delete_old, as_json)
         else:

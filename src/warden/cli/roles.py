@@ -56,11 +56,9 @@ def _server_time(answer: dict[str, Any]) -> datetime:
 
 def revoke_sessions(role_name: str, *, profile: str | None = None, endpoint_url: str | None = None) -> datetime:
     """Put the policy on `role_name`; returns the cut-off time. Raises botocore's errors."""
-    import botocore.session
+    from warden.aws_client import aws_client
 
-    session = botocore.session.Session(profile=profile)
-    region = session.get_config_variable("region") or "us-east-1"
-    iam = session.create_client("iam", region_name=region, endpoint_url=endpoint_url)
+    iam = aws_client("iam", profile=profile, endpoint_url=endpoint_url)
     found = iam.get_role(RoleName=role_name)
     if found["Role"].get("Path", "/").startswith(_SERVICE_LINKED_PATH):
         raise ValueError(f"Role {role_name} is a service-linked role; its sessions cannot be revoked.")

@@ -13,6 +13,8 @@ from typing import Any
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
+from warden.aws_client import region_of
+
 from .vendor import TemporaryCredentials
 
 __all__ = ["AssumeRoleFailed", "AssumeRoleSource", "resolve_endpoint"]
@@ -50,7 +52,7 @@ class AssumeRoleSource:
         except BotoCoreError as error:
             raise AssumeRoleFailed(str(error)) from None
         self.endpoint_url = resolve_endpoint(self.endpoint_url, os.environ, scoped)
-        self.region: str = session.get_config_variable("region") or "us-east-1"
+        self.region: str = region_of(session)
         self._client = session.create_client("sts", region_name=self.region, endpoint_url=self.endpoint_url)
 
     def __call__(self) -> TemporaryCredentials:
