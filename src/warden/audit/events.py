@@ -51,7 +51,6 @@ class EventDraft:
     source_ip: str
     user_agent: str
     event_name: str = "Unknown"
-    event_type: str = "AwsApiCall"
     caller: Caller | None = None
     claimed_access_key_id: str | None = None
     claimed_account_id: str | None = None
@@ -105,7 +104,7 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
         record["errorCode"] = draft.error_code
         record["errorMessage"] = draft.error_message or ""
     record["requestID"] = draft.request_id
-    return close_record(record, draft.event_id, read_only, draft.event_type, _account(draft))
+    return close_record(record, draft.event_id, read_only, "AwsApiCall", _account(draft))
 
 
 def close_record(record: dict[str, Any], event_id: str, read_only: bool, event_type: str, account: str) -> dict[str, Any]:
