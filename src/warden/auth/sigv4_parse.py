@@ -28,6 +28,13 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_PRESIGNED_EXPIRES = 604800  # seven days, the longest a SigV4 signing key is valid
 _ISO_BASIC = re.compile(r"\d{8}T\d{6}Z")
 _SEPARATORS = re.compile(r"[,\s]+")
+# The Authorization header exactly as the AWS SDKs and CLI write it. A header of this form is
+# read in one match; anything else (other orders, spacing, malformed parts) takes the general
+# parser, which also produces AWS's error messages.
+_SDK_HEADER = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)/(\d{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request,"
+    r" ?SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*), ?Signature=([0-9a-f]{64})"
+)
 _HEADER_PARAMS = ("Credential", "Signature", "SignedHeaders")
 _QUERY_PARAMS = (
     "X-Amz-Algorithm",
@@ -75,16 +82,8 @@ def _query_params(raw_query: str) -> dict[str, str]:
 def _parse_iso_basic(text: str) -> datetime | None:
     if not _ISO_BASIC.fullmatch(text):
         return None
-    try:  # slicing beats strptime by an order of magnitude on this hot path
-        return datetime(
-            int(text[0:4]),
-            int(text[4:6]),
-            int(text[6:8]),
-            int(text[9:11]),
-            int(text[11:13]),
-            int(text[13:15]),
-            tzinfo=UTC,
-        )
+    try:  # the pattern admits only the basic form, which fromisoformat reads (as UTC, for the Z)
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
 
@@ -155,6 +154,39 @@ def _parse_expires(raw: str | None) -> int | None:
             f"must be less than {MAX_PRESIGNED_EXPIRES} seconds"
         )
     return expires
+
+
+def _parse_sdk_header(request: HttpRequest, authorization: str) -> SignatureInfo | None:
+    """The claims of an SDK-written header with a valid X-Amz-Date, or None to use the general
+    parser (which reads the same claims from such a header, more slowly)."""
+    match = _SDK_HEADER.fullmatch(authorization)
+    if match is None:
+        return None
+    date_text = request.header("x-amz-date")
+    if date_text is None:
+        return None
+    request_time = _parse_iso_basic(date_text)
+    if request_time is None:
+        return None
+    key_id, scope_date, region, service, signed_headers_text, signature = match.groups()
+    signed_headers = tuple(signed_headers_text.split(";"))
+    if "host" not in signed_headers:
+        return None
+    return SignatureInfo(
+        access_key_id=key_id,
+        scope_date=scope_date,
+        region=region,
+        service=service,
+        terminator="aws4_request",
+        signed_headers=signed_headers,
+        signed_headers_text=signed_headers_text,
+        signature=signature,
+        request_time=request_time,
+        amz_date=date_text,
+        security_token=request.header("x-amz-security-token"),
+        presigned=False,
+        expires=None,
+    )
 
 
 def _parse_header_form(request: HttpRequest, authorization: str) -> SignatureInfo:
@@ -245,4 +277,4 @@ def parse_signature(request: HttpRequest) -> SignatureInfo:
         return _parse_query_form(request, params)
     if authorization is None or not authorization.strip().startswith("AWS4-"):
         raise MissingAuthenticationToken(MISSING_AUTHENTICATION_TOKEN_MESSAGE)
-    return _parse_header_form(request, authorization)
+    return _parse_sdk_header(request, authorization) or _parse_header_form(request, authorization)

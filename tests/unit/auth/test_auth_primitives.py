@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import warden.auth
@@ -66,6 +68,26 @@ def test_http_request_from_asgi_keeps_raw_bytes() -> None:
     request = HttpRequest.from_asgi(scope, b"body")
     assert (request.method, request.path, request.query, request.body) == ("POST", "/a%20b", "x=%2F", b"body")
     assert request.header("x-name") == "caf\u00e9"
+
+
+def test_http_request_from_asgi_indexes_repeated_and_odd_headers() -> None:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [(b"x-thing", b"1"), (b"X-Thing", b"2"), (b"x-raw", b"\xff")],
+    }
+    request = HttpRequest.from_asgi(scope, b"")
+    assert request.header_values("x-thing") == ("1", "2")
+    assert request.header("x-raw") == "\udcff"  # undecodable bytes survive (surrogateescape)
+
+
+def test_http_request_replace_reindexes_its_headers() -> None:
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"x-a", b"1")]}
+    request = HttpRequest.from_asgi(scope, b"")
+    assert request.header("x-a") == "1"
+    changed = dataclasses.replace(request, headers=(("x-a", "2"),))
+    assert changed.header("x-a") == "2" and request.header("x-a") == "1"
 
 
 def test_public_names_are_exported() -> None:

@@ -11,6 +11,7 @@ from sigv4_signing import Signer
 
 from warden.auth.http_request import HttpRequest
 from warden.auth.sigv4 import parse_signature
+from warden.auth.sigv4_parse import _parse_header_form, _parse_sdk_header
 from warden.errors import AwsError, IncompleteSignature, MissingAuthenticationToken, SignatureDoesNotMatch
 
 HOST = ("Host", "iam.amazonaws.com")
@@ -153,3 +154,37 @@ def test_trailing_slash_in_credential_is_ignored() -> None:
     assert (
         info.terminator == "aws4_request" and info.credential_scope == "20260101/us-east-1/iam/aws4_request"
     )
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        GOOD_AUTH,
+        GOOD_AUTH.replace(", ", ","),
+        GOOD_AUTH.replace("/iam/", "/sts/").replace("us-east-1", "cn-north-1"),
+        GOOD_AUTH.replace("host;x-amz-date", "content-type;host;x-amz-date;x-amz-security-token"),
+    ],
+)
+def test_sdk_header_reader_agrees_with_the_general_parser(authorization: str) -> None:
+    """The one-match reader of SDK-written headers is a shortcut, never a second meaning."""
+    request = request_with(DATE, ("Authorization", authorization), ("X-Amz-Security-Token", "token"))
+    shortcut = _parse_sdk_header(request, authorization)
+    assert shortcut is not None
+    assert shortcut == _parse_header_form(request, authorization)
+
+
+@pytest.mark.parametrize(
+    ("authorization", "headers"),
+    [
+        (GOOD_AUTH.replace("host;", "content-type;"), [DATE]),  # host unsigned: an error to report
+        (GOOD_AUTH.replace("Signature=" + "a" * 64, "Signature=" + "A" * 64), [DATE]),
+        (GOOD_AUTH.replace("SignedHeaders=host", "SignedHeaders=Host"), [DATE]),
+        (GOOD_AUTH.replace("host;x-amz-date", "host;;x-amz-date"), [DATE]),
+        (GOOD_AUTH, [("X-Amz-Date", "20261301T000000Z")]),  # no such month
+        (GOOD_AUTH, [("Date", "Thu, 01 Jan 2026 00:00:00 GMT")]),
+        (GOOD_AUTH + ", Extra=1", [DATE]),
+    ],
+)
+def test_other_headers_take_the_general_parser(authorization: str, headers: list[tuple[str, str]]) -> None:
+    request = request_with(*headers, ("Authorization", authorization))
+    assert _parse_sdk_header(request, authorization) is None
