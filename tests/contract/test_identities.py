@@ -66,6 +66,28 @@ def test_user_crud_keeps_tags_and_aware_dates(store: Store, account: str) -> Non
             tx.delete_user(account, "Alicia")
 
 
+def test_user_read_brings_its_own_tags_in_key_order(store: Store, account: str) -> None:
+    """One user's tags, ordered by key case-insensitively; untagged users and tags of another
+    kind of resource that happens to share the id stay apart."""
+    tags = (Tag("b", "2"), Tag("A", "1"), Tag("c", ""))
+    tagged = user(account, "tagged", tags=tags)
+    bare = user(account, "bare")
+    twin = dataclasses.replace(role(account, "twin", tags=(Tag("RoleOnly", "x"),)), role_id=tagged.user_id)
+    with store.transaction() as tx:
+        tx.create_user(tagged)
+        tx.create_user(bare)
+        tx.create_role(twin)
+    in_key_order = (Tag("A", "1"), Tag("b", "2"), Tag("c", ""))
+    with store.transaction(readonly=True) as tx:
+        assert tx.get_user(account, "TAGGED") == dataclasses.replace(tagged, tags=in_key_order)
+        assert tx.get_user_by_id(tagged.user_id) == dataclasses.replace(tagged, tags=in_key_order)
+        assert tx.get_user(account, "bare") == bare
+        assert tx.get_user_by_id(bare.user_id) == bare
+        assert tx.get_user_by_id("AIDANOSUCHUSER000") is None
+        listed = {u.name: u for u in tx.list_users(account).items}
+        assert listed["tagged"].tags == in_key_order and listed["bare"].tags == ()
+
+
 def test_user_in_unknown_account_is_not_found(store: Store) -> None:
     with store.transaction() as tx, pytest.raises(NotFound) as caught:
         tx.create_user(user("000000000000", "Ghost"))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import psycopg
 import pytest
 
 from warden.model import AccessKey, AccessKeyStatus, PrincipalKind
 from warden.store import AlreadyExists, Store
+from warden.store.sqlalchemy import SqlStore
 
 from .conftest import PG_URL, UrlFactory
 from .factories import DOC, NOW, group, instance_profile, policy, role, user
@@ -106,3 +108,42 @@ def test_postgres_notifies_on_commit_only(urls: UrlFactory, store: Store, accoun
             tx.create_user(user(account, "committed"))
         payloads = [n.payload for n in listener.notifies(timeout=1.0)]
     assert payloads == [account]
+
+
+def _sqlite_file(urls: UrlFactory, store: Store) -> str:
+    if urls.backend != "sqlite":
+        pytest.skip("about SQLite's locking; PostgreSQL has row-level locks and READ ONLY transactions")
+    assert isinstance(store, SqlStore) and store.engine.url.database
+    return store.engine.url.database
+
+
+def test_sqlite_read_only_transaction_reads_one_snapshot(urls: UrlFactory, store: Store, account: str) -> None:
+    """A read-only transaction keeps seeing what it first saw while a writer commits, and does
+    not hold the write lock that writer needs."""
+    _sqlite_file(urls, store)
+    with store.transaction(readonly=True) as reader:
+        assert reader.get_user(account, "late") is None
+        counter = reader.get_change_counter(account)
+        with store.transaction() as writer:
+            writer.create_user(user(account, "late"))
+        assert reader.get_user(account, "late") is None
+        assert reader.get_change_counter(account) == counter
+    with store.transaction(readonly=True) as after:
+        assert after.get_user(account, "late") is not None
+        assert after.get_change_counter(account) == counter + 1
+
+
+def test_sqlite_writers_take_the_write_lock_at_begin(urls: UrlFactory, store: Store, account: str) -> None:
+    """BEGIN IMMEDIATE for writers (even right after a read-only transaction on the same pooled
+    connection), a plain deferred BEGIN for readers."""
+    path = _sqlite_file(urls, store)
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with store.transaction(readonly=True) as tx:
+            tx.get_change_counter(account)
+            other.execute("BEGIN IMMEDIATE")  # a reader leaves the write lock free
+            other.execute("ROLLBACK")
+        with store.transaction(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # held by the writer before its first statement
+    finally:
+        other.close()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidAuthorizationRequest
@@ -93,14 +94,27 @@ class Request:
             raise InvalidAuthorizationRequest("resource", "must be an ARN or *")
         context = normalise_context(data.get("context"))
         principal_arn = context.get("aws:principalarn")
-        caller = parse_caller(
-            data.get("principal"),  # type: ignore[arg-type]  # parse_caller checks the type
-            web_identity=action_key in _WEB_IDENTITY_ACTIONS,
-            principal_arn=principal_arn if isinstance(principal_arn, str) else None,
+        caller = _caller(
+            data.get("principal"),
+            action_key in _WEB_IDENTITY_ACTIONS,
+            principal_arn if isinstance(principal_arn, str) else None,
         )
         resource_account = _resource_account(data.get("resource_account"), resource, caller)
         _derive(context, caller, now)
         return cls(request_id, caller, action, action_key, resource, resource_account, context)
+
+
+def _caller(principal: Any, web_identity: bool, principal_arn: str | None) -> Caller:
+    """`parse_caller`, remembered for the principals seen lately: a server asks about the same
+    few callers again and again, and a parsed `Caller` is immutable."""
+    if type(principal) is not str:
+        return parse_caller(principal, web_identity=web_identity, principal_arn=principal_arn)
+    return _parsed_caller(principal, web_identity, principal_arn)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_caller(principal: str, web_identity: bool, principal_arn: str | None) -> Caller:
+    return parse_caller(principal, web_identity=web_identity, principal_arn=principal_arn)
 
 
 def _resource_account(given: Any, resource: str, caller: Caller) -> str | None:
@@ -132,16 +146,19 @@ def normalise_context(raw: Any) -> dict[str, str | tuple[str, ...]]:
         raise InvalidAuthorizationRequest("context", "must be a JSON object")
     context: dict[str, str | tuple[str, ...]] = {}
     for key, value in raw.items():
-        field = f"context.{key}"
         if not isinstance(key, str) or not key:
             raise InvalidAuthorizationRequest("context", "keys must be non-empty strings")
         lowered = key.lower()
         if lowered in context:
-            raise InvalidAuthorizationRequest(field, "is given twice (context keys are case-insensitive)")
-        if isinstance(value, (list, tuple)):
-            context[lowered] = tuple(_scalar(item, field) for item in value)
+            raise InvalidAuthorizationRequest(
+                f"context.{key}", "is given twice (context keys are case-insensitive)"
+            )
+        if type(value) is str:  # the common case, checked first
+            context[lowered] = value
+        elif isinstance(value, (list, tuple)):
+            context[lowered] = tuple(_scalar(item, f"context.{key}") for item in value)
         else:
-            context[lowered] = _scalar(value, field)
+            context[lowered] = _scalar(value, f"context.{key}")
     return context
 
 

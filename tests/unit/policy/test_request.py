@@ -62,6 +62,8 @@ def test_resource_account_defaults() -> None:
         ({"principal": "arn:aws:iam::111122223333:group/g"}, "principal"),
         ({"resource_account": "12"}, "resource_account"),
         ({"context": {"a:b": {"x": 1}}}, "context.a:b"),
+        ({"context": {"a:b": ["ok", None]}}, "context.a:b"),
+        ({"principal": None}, "principal"),
         ({"context": {"a:B": "1", "A:b": "2"}}, "context.A:b"),
         ({"context": []}, "context"),
         ({"extra": 1}, "extra"),
@@ -72,3 +74,22 @@ def test_malformed_requests_name_the_field(change: dict[str, Any], field: str) -
     with pytest.raises(InvalidAuthorizationRequest) as info:
         Request.from_dict({**BASE, **change})
     assert info.value.field == field
+
+
+def test_a_principal_is_read_the_same_however_often_it_is_seen() -> None:
+    """Parsed callers are remembered: what varies with the request (the action, a given
+    aws:PrincipalArn) must still change the answer, and a bad principal fails every time."""
+    session = {**BASE, "principal": "arn:aws:sts::111122223333:assumed-role/app/s"}
+    with_path = {**session, "context": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/team/app"}}
+    for _ in range(2):
+        assert Request.from_dict(session).caller.role_arns == ("arn:aws:iam::111122223333:role/app",)
+        assert Request.from_dict(with_path).caller.role_arns == (
+            "arn:aws:iam::111122223333:role/team/app",
+            "arn:aws:iam::111122223333:role/app",
+        )
+        provider = {**BASE, "principal": "accounts.google.com"}
+        assert Request.from_dict(provider).caller.kind.value == "Service"
+        web = {**provider, "action": "sts:AssumeRoleWithWebIdentity"}
+        assert Request.from_dict(web).caller.kind.value == "WebIdentity"
+        with pytest.raises(InvalidAuthorizationRequest):
+            Request.from_dict({**BASE, "principal": "arn:aws:iam::111122223333:group/g"})

@@ -51,6 +51,12 @@ _TAGS_OF = (
     .where(s.tags.c.resource_kind == bindparam("kind"), s.tags.c.resource_id.in_(bindparam("ids", expanding=True)))
     .order_by(s.tags.c.resource_id, s.tags.c.key_lower)
 )
+# One resource's tags, the common case: an expanding IN is rendered anew at every execution.
+_TAGS_OF_ONE = (
+    select(s.tags.c.resource_id, s.tags.c.key, s.tags.c.value)
+    .where(s.tags.c.resource_kind == bindparam("kind"), s.tags.c.resource_id == bindparam("id"))
+    .order_by(s.tags.c.key_lower)
+)
 
 
 class SqlTransactionBase:
@@ -155,10 +161,14 @@ class SqlTransactionBase:
     def _load_tags(self, kind: TaggedKind, resource_ids: Iterable[str]) -> dict[str, tuple[Tag, ...]]:
         ids = list(resource_ids)
         found: dict[str, list[Tag]] = {resource_id: [] for resource_id in ids}
-        if ids:
+        if len(ids) == 1:
+            rows = self._conn.execute(_TAGS_OF_ONE, {"kind": kind.value, "id": ids[0]}).all()
+        elif ids:
             rows = self._conn.execute(_TAGS_OF, {"kind": kind.value, "ids": ids}).all()
-            for resource_id, key, value in rows:
-                found[resource_id].append(Tag(key=key, value=value))
+        else:
+            rows = []
+        for resource_id, key, value in rows:
+            found[resource_id].append(Tag(key=key, value=value))
         return {resource_id: tuple(tags) for resource_id, tags in found.items()}
 
     def _write_tags(self, kind: TaggedKind, resource_id: str, tags: Iterable[Tag]) -> None:

@@ -6,23 +6,48 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, Connection, RootTransaction, make_url
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["READONLY_OPTION", "create_store_engine"]
-
-READONLY_OPTION = "warden_readonly"
-"""Connection execution option asking for a read-only transaction."""
+__all__ = ["WardenSQLiteDialect", "begin_transaction", "create_store_engine"]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_DEFERRED_BEGIN = "warden_deferred_begin"
+"""Key in a pooled connection's `info`: the next BEGIN on it starts a read-only transaction."""
+_SQLITE_DRIVER = "warden_pysqlite"
+
+
+class WardenSQLiteDialect(SQLiteDialect_pysqlite):
+    """pysqlite with the driver's implicit transaction handling replaced by an explicit BEGIN.
+
+    pysqlite only opens a transaction at the first write, so reads before it are not isolated.
+    We issue BEGIN ourselves: IMMEDIATE for writers (taking the write lock up front avoids
+    deadlocking upgrades from read to write), DEFERRED for read-only transactions. Doing it in
+    the dialect rather than in a `begin` event listener keeps the engine free of connection
+    events, which SQLAlchemy otherwise consults around every statement it executes."""
+
+    supports_statement_cache = True
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        readonly = dbapi_connection.info.pop(_DEFERRED_BEGIN, False)
+        dbapi_connection.driver_connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+registry.register(f"sqlite.{_SQLITE_DRIVER}", __name__, WardenSQLiteDialect.__name__)
 
 
 def create_store_engine(url: str) -> Engine:
-    """Build an engine for `url`; only SQLite and PostgreSQL over psycopg 3 are supported."""
+    """Build an engine for `url`; only SQLite (pysqlite) and PostgreSQL over psycopg 3 are
+    supported."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+        if parsed.get_driver_name() not in ("pysqlite", _SQLITE_DRIVER):
+            raise ValueError("SQLite URLs must use the standard library driver: sqlite:///path")
+        in_memory = parsed.database in (None, "", ":memory:")
+        return _sqlite_engine(parsed.set(drivername=f"sqlite+{_SQLITE_DRIVER}"), in_memory)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://...")
@@ -32,12 +57,28 @@ def create_store_engine(url: str) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, in_memory: bool) -> Engine:
-    """SQLite with the driver's implicit transaction handling switched off.
+def begin_transaction(conn: Connection, readonly: bool) -> RootTransaction:
+    """Begin the transaction a store transaction runs in.
 
-    pysqlite only opens a transaction at the first write, so reads before it are not isolated.
-    We issue BEGIN ourselves: IMMEDIATE for writers (taking the write lock up front avoids
-    deadlocking upgrades from read to write), DEFERRED for read-only transactions."""
+    Read-only on SQLite: the dialect issues a DEFERRED BEGIN, which reads one consistent
+    snapshot (WAL) without taking the write lock. Read-only on PostgreSQL: the transaction is
+    declared READ ONLY, so the server refuses writes in it."""
+    sqlite = conn.dialect.name == "sqlite"
+    if readonly and sqlite:
+        info = conn.connection.info
+        info[_DEFERRED_BEGIN] = True
+        try:
+            transaction = conn.begin()
+        finally:
+            info.pop(_DEFERRED_BEGIN, None)  # never left for a later writer, even if BEGIN failed
+        return transaction
+    transaction = conn.begin()
+    if readonly:
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    return transaction
+
+
+def _sqlite_engine(url: URL, in_memory: bool) -> Engine:
     kwargs: dict[str, Any] = {}
     if in_memory:
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
@@ -54,10 +95,5 @@ def _sqlite_engine(url: str, in_memory: bool) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        readonly = conn.get_execution_options().get(READONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy import schema
-from warden.store.sqlalchemy.engine import READONLY_OPTION, create_store_engine
+from warden.store.sqlalchemy.engine import begin_transaction, create_store_engine
 from warden.store.sqlalchemy.migrate import upgrade_to_head
 from warden.store.sqlalchemy.transaction import SqlTransaction
 
@@ -28,13 +28,8 @@ class SqlStore:
 
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Transaction]:
-        with self._engine.connect() as conn:
-            if readonly:
-                conn = conn.execution_options(**{READONLY_OPTION: True})
-            with conn.begin():
-                if readonly and conn.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                yield SqlTransaction(conn)
+        with self._engine.connect() as conn, begin_transaction(conn, readonly):
+            yield SqlTransaction(conn)
 
     def close(self) -> None:
         self._engine.dispose()

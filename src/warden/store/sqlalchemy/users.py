@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select, update
 
-from warden.model import PrincipalKind, TaggedKind, User
+from warden.model import PrincipalKind, Tag, TaggedKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
@@ -16,32 +16,57 @@ from warden.store.sqlalchemy.base import SqlTransactionBase, path_filter
 
 __all__ = ["UsersMixin"]
 
+
+def _with_tags(condition: ColumnElement[bool]) -> Select[Any]:
+    """The user row(s) matching `condition` joined to their tags, one row per tag (one row with
+    NULL key and value for an untagged user), tags in key order: a single round trip."""
+    tags = s.tags
+    joined = s.users.outerjoin(
+        tags, and_(tags.c.resource_kind == TaggedKind.USER.value, tags.c.resource_id == s.users.c.user_id)
+    )
+    return (
+        select(s.users, tags.c.key.label("tag_key"), tags.c.value.label("tag_value"))
+        .select_from(joined)
+        .where(condition)
+        .order_by(tags.c.key_lower)
+    )
+
+
 # Built once: constructing a statement costs more than running it on SQLite's hot cache.
-_USER_BY_NAME = select(s.users).where(
-    s.users.c.account_id == bindparam("account_id"), s.users.c.name_lower == bindparam("name_lower")
+_USER_BY_NAME = _with_tags(
+    and_(s.users.c.account_id == bindparam("account_id"), s.users.c.name_lower == bindparam("name_lower"))
 )
+_USER_BY_ID = _with_tags(s.users.c.user_id == bindparam("user_id"))
+
+
+def _user(row: Row[Any], tags: tuple[Tag, ...]) -> User:
+    return User(
+        user_id=row.user_id,
+        account_id=row.account_id,
+        name=row.name,
+        path=row.path,
+        arn=row.arn,
+        create_date=row.create_date,
+        permissions_boundary_arn=row.permissions_boundary_arn,
+        tags=tags,
+        password_last_used=row.password_last_used,
+    )
+
+
+def _one_user_with_tags(rows: Sequence[Row[Any]]) -> User | None:
+    """The user of a `_with_tags` result for one user, or None when no row matched."""
+    if not rows:
+        return None
+    first = rows[0]
+    if first.tag_key is None:
+        return _user(first, ())
+    return _user(first, tuple(Tag(key=row.tag_key, value=row.tag_value) for row in rows))
 
 
 class UsersMixin(SqlTransactionBase):
     def _users(self, rows: Sequence[Row[Any]]) -> list[User]:
-        tags = self._load_tags(TaggedKind.USER, (row._mapping["user_id"] for row in rows))
-        users = []
-        for row in rows:
-            m = row._mapping
-            users.append(
-                User(
-                    user_id=m["user_id"],
-                    account_id=m["account_id"],
-                    name=m["name"],
-                    path=m["path"],
-                    arn=m["arn"],
-                    create_date=m["create_date"],
-                    permissions_boundary_arn=m["permissions_boundary_arn"],
-                    tags=tags[m["user_id"]],
-                    password_last_used=m["password_last_used"],
-                )
-            )
-        return users
+        tags = self._load_tags(TaggedKind.USER, (row.user_id for row in rows))
+        return [_user(row, tags[row.user_id]) for row in rows]
 
     def create_user(self, user: User) -> None:
         self._require_account(user.account_id)
@@ -64,12 +89,11 @@ class UsersMixin(SqlTransactionBase):
         self._bump(user.account_id)
 
     def get_user(self, account_id: str, name: str) -> User | None:
-        row = self._conn.execute(_USER_BY_NAME, {"account_id": account_id, "name_lower": name.lower()}).first()
-        return None if row is None else self._users([row])[0]
+        params = {"account_id": account_id, "name_lower": name.lower()}
+        return _one_user_with_tags(self._conn.execute(_USER_BY_NAME, params).all())
 
     def get_user_by_id(self, user_id: str) -> User | None:
-        row = self._conn.execute(select(s.users).where(s.users.c.user_id == user_id)).first()
-        return None if row is None else self._users([row])[0]
+        return _one_user_with_tags(self._conn.execute(_USER_BY_ID, {"user_id": user_id}).all())
 
     def list_users(
         self,
