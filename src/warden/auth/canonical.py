@@ -93,5 +93,9 @@ def canonical_headers(request: HttpRequest, signed_headers: tuple[str, ...]) -> 
     lines: list[str] = []
     for name in signed_headers:
         values = request.header_values(name)
-        lines.append(name + ":" + ",".join(" ".join(value.split()) for value in values) + "\n")
+        if len(values) == 1:  # the usual case, without a generator per header
+            text = " ".join(values[0].split())
+        else:
+            text = ",".join(" ".join(value.split()) for value in values)
+        lines.append(f"{name}:{text}\n")
     return "".join(lines)

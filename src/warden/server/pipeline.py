@@ -271,7 +271,8 @@ class Pipeline:
             await self._ensure_mock_account()
             return _mock_caller(region)
         try:
-            resolved = await self._resolve(info)
+            # A known long-term key is answered from the cache without a coroutine or a thread.
+            resolved = runtime.credentials.cached(info.access_key_id) or await self._resolve(info)
         except AwsError:
             if self._mock:
                 await self._ensure_mock_account()
@@ -300,9 +301,6 @@ class Pipeline:
         credentials = self._runtime.credentials
         if info.access_key_id.startswith("ASIA"):
             return credentials.resolve_temporary(info.access_key_id, info.security_token, self._runtime.now())
-        cached = credentials.cached(info.access_key_id)
-        if cached is not None:
-            return cached
         return await anyio.to_thread.run_sync(credentials.resolve, info.access_key_id)
 
     async def _ensure_mock_account(self) -> None:
