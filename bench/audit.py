@@ -9,8 +9,8 @@ way on the same inputs in the same run (process time per event, min and median o
   the serializer alone, json.dumps against `record_text`.
 - store: a batch of 500 events through SQLAlchemy Core's executemany of dict rows (the former
   path) against `append_audit_events`, on SQLite, and on PostgreSQL with `--postgres URL`.
-- alerts: every shipped rule's full pattern against `AlertEngine.evaluate` (eventName index and
-  required-field screen).
+- alerts: `AlertEngine.evaluate` over the shipped rules with full matches only and json.dumps
+  for the body of each alert raised, against required-field screens and the orjson body.
 
 Two workloads: GetCallerIdentity by an IAM user (the read-heavy load the server is measured
 with), and a mix in equal parts of that, GetUser by a role session, CreateUser by the root user
@@ -42,6 +42,7 @@ from sqlalchemy import insert
 from warden.audit import events as audit_events
 from warden.audit import identity as audit_identity
 from warden.audit.alerts import AlertEngine, StaticRules
+from warden.audit.alerts import delivery as alert_delivery
 from warden.audit.alerts.defaults import default_rules
 from warden.audit.events import EventDraft, build_event
 from warden.audit.identity import user_identity
@@ -107,7 +108,10 @@ def _draft(index: int, kinds: int) -> EventDraft:
     return draft
 
 
-def per_event_us(action: Callable[[], object], count: int, rounds: int) -> tuple[float, float]:
+Timing = tuple[float, float]  # (min, median) microseconds per event
+
+
+def per_event_us(action: Callable[[], object], count: int, rounds: int) -> Timing:
     """(min, median) of process time per event over `rounds` runs of `action` on `count` events."""
     samples = []
     for _ in range(rounds):
@@ -117,7 +121,7 @@ def per_event_us(action: Callable[[], object], count: int, rounds: int) -> tuple
     return min(samples), statistics.median(samples)
 
 
-def report(label: str, before: tuple[float, float], after: tuple[float, float]) -> None:
+def report(label: str, before: Timing, after: Timing) -> None:
     print(
         f"  {label:50} {before[0]:6.2f} -> {after[0]:6.2f} us/event min"
         f"   {before[1]:7.2f} -> {after[1]:6.2f} median   x{before[0] / after[0]:5.1f}"
@@ -148,19 +152,20 @@ def former_build() -> Iterator[None]:
         yield
 
 
-def bench_build(drafts: Sequence[EventDraft], rounds: int) -> list[dict[str, Any]]:
-    documents = [build_event(d)[1] for d in drafts]
+def bench_build(drafts: Sequence[EventDraft], rounds: int) -> tuple[Timing, Timing, list[dict[str, Any]]]:
+    built = [build_event(d) for d in drafts]
     with former_build():
-        assert [build_event(d)[1] for d in drafts] == documents
-        assert all(build_event(d)[0] == build_event(d)[0] for d in drafts[:8])
+        # The same events, stored text and hash included, before anything is timed.
+        assert [build_event(d) for d in drafts] == built
         before = per_event_us(lambda: [build_event(d) for d in drafts], len(drafts), rounds)
     after = per_event_us(lambda: [build_event(d) for d in drafts], len(drafts), rounds)
     report("build_event (former pieces -> now)", before, after)
-    assert all(_json_text(d) == record_text(d) for d in documents)
+    whole = (before, after)
+    documents = [document for _, document in built]
     before = per_event_us(lambda: [_json_text(d) for d in documents], len(documents), rounds)
     after = per_event_us(lambda: [record_text(d) for d in documents], len(documents), rounds)
     report("  text + hash (json.dumps -> record_text)", before, after)
-    return documents
+    return *whole, documents
 
 
 # -- store -------------------------------------------------------------------------------------
@@ -183,7 +188,7 @@ def _current_append(store: Store, events: Sequence[AuditEvent]) -> None:
         tx.append_audit_events(events)
 
 
-def bench_store(label: str, url: str, drafts: Sequence[EventDraft], rounds: int) -> None:
+def bench_store(label: str, url: str, drafts: Sequence[EventDraft], rounds: int) -> tuple[Timing, Timing]:
     """Batches of fresh events (unique ids) in the writer's batch size; resources left out so
     that both paths do the same work."""
     store = open_store(url)
@@ -205,6 +210,7 @@ def bench_store(label: str, url: str, drafts: Sequence[EventDraft], rounds: int)
                     samples[append].append((time.process_time_ns() - start) / len(batch) / 1000)
         before, after = ((min(samples[p]), statistics.median(samples[p])) for p in paths)
         report(f"store, batch of 500, {label} (Core -> driver)", before, after)
+        return before, after
     finally:
         store.close()
 
@@ -212,21 +218,30 @@ def bench_store(label: str, url: str, drafts: Sequence[EventDraft], rounds: int)
 # -- alerts ------------------------------------------------------------------------------------
 
 
-def bench_alerts(documents: Sequence[dict[str, Any]], rounds: int) -> None:
-    """The shipped rules, with and without their required-field screens: the former engine is
-    the same eventName index followed by the full match of every remaining rule."""
+def _json_alert_body(record: Mapping[str, Any]) -> bytes:
+    """The former alert body: json.dumps with its default ASCII escaping."""
+    return json.dumps(record, default=str, separators=(",", ":")).encode("utf-8")
+
+
+def bench_alerts(documents: Sequence[dict[str, Any]], rounds: int) -> tuple[Timing, Timing]:
+    """The shipped rules as the engine evaluates them (eventName index, then each remaining
+    rule), formerly with the full match alone and json.dumps for the body of an alert raised,
+    now with required-field screens and the orjson body where it is the same bytes."""
     rules = default_rules()
     unscreened = tuple(replace(r, pattern=replace(r.pattern, required=())) for r in rules)
     former = AlertEngine(StaticRules(unscreened), start=False)
     current = AlertEngine(StaticRules(rules), start=False)
 
-    def fired(engine: AlertEngine) -> list[list[str]]:
-        return [[a.rule for a in engine.evaluate(d)] for d in documents]
+    def fired(engine: AlertEngine) -> list[list[tuple[str, bytes]]]:
+        return [[(a.rule, a.body) for a in engine.evaluate(d)] for d in documents]
 
-    assert fired(former) == fired(current)
-    before = per_event_us(lambda: fired(former), len(documents), rounds)
+    with mock.patch.object(alert_delivery, "ascii_record_bytes", _json_alert_body):
+        raised = fired(former)
+        before = per_event_us(lambda: fired(former), len(documents), rounds)
+    assert fired(current) == raised
     after = per_event_us(lambda: fired(current), len(documents), rounds)
-    report("alerts (full match -> screened) evaluate", before, after)
+    report("alerts (former -> screened) evaluate", before, after)
+    return before, after
 
 
 def main() -> None:
@@ -239,12 +254,15 @@ def main() -> None:
     for workload, kinds in (("GetCallerIdentity by an IAM user", 1), ("mixed", 4)):
         print(workload)
         drafts = [_draft(i, kinds) for i in range(count)]
-        documents = bench_build(drafts, rounds)
+        *build, documents = bench_build(drafts, rounds)
         with tempfile.TemporaryDirectory() as folder:
-            bench_store("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", drafts, rounds)
+            store = bench_store("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", drafts, rounds)
         if args.postgres:
             bench_store("PostgreSQL", args.postgres, drafts, rounds)
-        bench_alerts(documents, rounds)
+        alerts = bench_alerts(documents, rounds)
+        steps = (build, store, alerts)
+        total = [tuple(sum(step[side][stat] for step in steps) for stat in (0, 1)) for side in (0, 1)]
+        report("build + store (SQLite) + alerts", (total[0][0], total[0][1]), (total[1][0], total[1][1]))
 
 
 if __name__ == "__main__":

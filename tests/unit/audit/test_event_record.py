@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warden.audit.events import EventDraft, build_event
-from warden.audit.identity import caller_identity, user_identity
+from warden.audit.identity import caller_identity, lookup_username, user_identity
 from warden.audit.record_json import record_hash
 from warden.audit.wire import trail_time
+from warden.model import AuditEvent
 from warden.services.caller import Caller, CallerKind
 
 ACCOUNT = "111122223333"
@@ -90,9 +91,26 @@ def test_the_stored_text_is_the_record_and_its_hash_is_of_that_text(caller: Call
         caller=caller,
         params={"UserName": "zoë"},
     )
+    draft.fail("AccessDenied", "no")
     event, document = build_event(draft)
     assert json.loads(event.record) == document
     assert event.record_hash == record_hash(event.record)
     assert document["userIdentity"] == user_identity(caller)
     assert document["eventTime"] == "2026-12-01T06:07:08Z"
     assert "zoë" in event.record  # non-ASCII stays UTF-8
+    assert event == AuditEvent(
+        event_id=draft.event_id,
+        account_id=ACCOUNT,
+        event_time=T0,
+        event_source="iam.amazonaws.com",
+        event_name="GetUser",
+        read_only=True,
+        username=lookup_username(caller),
+        access_key_id=caller.access_key_id,
+        identity_type=caller.kind.value,
+        principal_arn=caller.arn,
+        error_code="AccessDenied",
+        record=event.record,
+        record_hash=event.record_hash,
+        resources=(("AWS::IAM::User", "zoë"),),
+    )

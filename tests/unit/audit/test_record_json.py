@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warden.audit.record_json import record_hash, record_text
+from warden.audit.record_json import ascii_record_bytes, record_hash, record_text
 
 
 def _standard(document: Any) -> str:
@@ -115,3 +115,30 @@ def test_a_lone_surrogate_still_cannot_be_stored() -> None:
     """It could never be hashed (it has no UTF-8 form): the same failure as before."""
     with pytest.raises(UnicodeEncodeError):
         record_text({"userAgent": "bad \ud800"})
+
+
+def _standard_ascii(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":"), default=str).encode("utf-8")
+
+
+@given(_documents)
+def test_alert_bodies_are_what_json_dumps_writes_by_default(document: dict[str, Any]) -> None:
+    """Alert targets receive the record with non-ASCII escaped (json.dumps' default)."""
+    assert ascii_record_bytes(document) == _standard_ascii(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"userName": "Zoë"},
+        {"userAgent": "delete \x7f"},
+        {"userAgent": "bad \ud800"},
+        {"big": 2**70},
+        {"when": datetime(2026, 12, 1, tzinfo=UTC), "plain": "ascii \t\n"},
+    ],
+    ids=["non-ascii", "delete-character", "lone-surrogate", "past-64-bits", "ascii"],
+)
+def test_alert_bodies_escape_what_json_dumps_escapes(document: dict[str, Any]) -> None:
+    body = ascii_record_bytes(document)
+    assert body == _standard_ascii(document)
+    assert body.isascii()
