@@ -79,18 +79,8 @@ def test_trail_time_is_strftime_to_the_second(moment: datetime) -> None:
 
 @pytest.mark.parametrize("caller", CALLERS.values(), ids=CALLERS.keys())
 def test_the_stored_text_is_the_record_and_its_hash_is_of_that_text(caller: Caller) -> None:
-    draft = EventDraft(
-        event_id="00000000-0000-4000-8000-000000000001",
-        request_id="req-1",
-        event_time=T0,
-        service="iam",
-        region="us-east-1",
-        source_ip="127.0.0.1",
-        user_agent="agent/1 ✓",
-        event_name="GetUser",
-        caller=caller,
-        params={"UserName": "zoë"},
-    )
+    draft = EventDraft("00000000-0000-4000-8000-000000000001", "req-1", T0, "iam", "us-east-1", "127.0.0.1", "ua ✓")
+    draft.event_name, draft.caller, draft.params = "GetUser", caller, {"UserName": "zoë"}
     draft.fail("AccessDenied", "no")
     event, document = build_event(draft)
     assert json.loads(event.record) == document
