@@ -10,17 +10,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import psycopg
+from sqlalchemy.dialects.sqlite import pysqlite as sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from warden.audit import DigestSigner, EventDraft, finish_event, seal_pending, verify_trail
 from warden.auth.secretbox import MasterKey
-from warden.model import AuditQuery
+from warden.model import AuditEvent, AuditQuery
 from warden.services.caller import Caller, CallerKind
 from warden.store import Store, open_store
 from warden.store.sqlalchemy import schema as s
+from warden.store.sqlalchemy.audit import _event_insert
 
 from .conftest import UrlFactory
 
@@ -238,3 +245,92 @@ def test_a_batch_keeps_its_order_and_each_events_resources(trail: Store) -> None
         (),
         (("AWS::IAM::User", "user4"),),
     ]
+
+
+def _stored_by_id(store: Store) -> dict[str, AuditEvent]:
+    with store.transaction(readonly=True) as tx:
+        return {e.event.event_id: e.event for e in tx.lookup_audit_events(AuditQuery(), 100)}
+
+
+def _exact(index: int, moment: datetime, read_only: bool, **columns: str | None) -> AuditEvent:
+    """An event with every column set directly: a non-UTC time with microseconds, non-ASCII text."""
+    return AuditEvent(
+        event_id=f"00000000-0000-4000-9000-{index:012d}",
+        account_id="111122223333",
+        event_time=moment,
+        event_source="iam.amazonaws.com",
+        event_name="CreateUser",
+        read_only=read_only,
+        username=columns.get("username"),
+        access_key_id=columns.get("access_key_id"),
+        identity_type=columns.get("identity_type"),
+        principal_arn=columns.get("principal_arn"),
+        error_code=columns.get("error_code"),
+        record='{"userName":"Zoë ✓"}',
+        record_hash="0" * 64,
+    )
+
+
+@pytest.mark.parametrize("size", [1, 3], ids=["single", "batch"])
+def test_events_read_back_column_for_column(trail: Store, size: int) -> None:
+    """The single-event and batch inserts bind every column as the column types do: times come
+    back as the same instant in UTC (to the microsecond), booleans and NULLs as given."""
+    paris = timezone(timedelta(hours=2))
+    events = [
+        _exact(0, datetime(2026, 12, 1, 8, 0, 0, 123456, tzinfo=paris), True, username="Zoë"),
+        _exact(1, datetime(2026, 12, 1, 6, 0, 1, tzinfo=UTC), False, error_code="AccessDenied",
+               access_key_id="AKIAEXAMPLE", identity_type="IAMUser", principal_arn="arn:aws:iam::111122223333:user/z"),
+        _exact(2, datetime(2026, 12, 1, 6, 0, 2, 999999, tzinfo=UTC), True),
+    ][:size]
+    with trail.transaction() as tx:
+        tx.append_audit_events(events)
+    stored = _stored_by_id(trail)
+    for event in events:
+        back = stored[event.event_id]
+        assert back == replace(event, event_time=event.event_time.astimezone(UTC))
+        assert back.event_time.tzinfo is not None and back.event_time.utcoffset() == timedelta(0)
+
+
+def test_time_ranges_compare_to_the_microsecond(trail: Store) -> None:
+    """Stored times compare with query times bound by SQLAlchemy (on SQLite both are text)."""
+    moments = [T0 + timedelta(microseconds=m) for m in (0, 1, 500_000, 999_999)]
+    with trail.transaction() as tx:
+        tx.append_audit_events([_exact(i, m, True) for i, m in enumerate(moments)])
+    with trail.transaction(readonly=True) as tx:
+        found = tx.lookup_audit_events(
+            AuditQuery(start=T0 + timedelta(microseconds=1), end=T0 + timedelta(microseconds=999_998)), 10
+        )
+    assert sorted(e.event.event_time for e in found) == moments[1:3]
+
+
+def test_a_naive_event_time_is_refused(trail: Store) -> None:
+    """As UtcDateTime refuses it (SQLAlchemy Core wraps that ValueError in a StatementError)."""
+    naive = _exact(0, datetime(2026, 12, 1, 6, 0), True)
+    for batch in ([naive], [naive, _exact(1, T0, True)]):
+        with pytest.raises((ValueError, StatementError), match="naive datetime"), trail.transaction() as tx:
+            tx.append_audit_events(batch)
+    assert _seqs(trail) == []
+
+
+def test_a_repeated_event_id_fails_the_whole_batch(trail: Store) -> None:
+    with pytest.raises(IntegrityError), trail.transaction() as tx:
+        tx.append_audit_events([_exact(0, T0, True), _exact(1, T0, True), _exact(0, T0, True)])
+    assert _seqs(trail) == []
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
+    )
+)
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), psycopg.dialect()], ids=["sqlite", "postgresql"])
+def test_driver_bound_times_are_what_the_column_type_binds(dialect: Dialect, moment: datetime) -> None:
+    """Events are inserted through the driver; their time must be bound exactly as UtcDateTime
+    binds it for queries (SQLite compares the stored text)."""
+    column_binds = s.audit_events.c.event_time.type.dialect_impl(dialect).bind_processor(dialect)
+    assert column_binds is not None
+    ours, theirs = _event_insert(dialect).bind_time(moment), column_binds(moment)
+    assert type(ours) is type(theirs)
+    assert ours == theirs
+    if isinstance(ours, datetime):
+        assert ours.utcoffset() == theirs.utcoffset() == timedelta(0)

@@ -5,12 +5,16 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-refe
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from warden.audit.wire import trail_time
 from warden.services.caller import Caller, CallerKind
 
-__all__ = ["lookup_username", "unknown_identity", "user_identity"]
+__all__ = ["caller_identity", "lookup_username", "unknown_identity", "user_identity"]
+
+# Distinct callers whose element is kept: a busy server sees a few hundred keys and sessions.
+_CACHED_CALLERS = 4096
 
 
 def _session_context(caller: Caller) -> dict[str, Any] | None:
@@ -51,6 +55,26 @@ def user_identity(caller: Caller) -> dict[str, Any]:
     context = _session_context(caller)
     if context is not None:
         identity["sessionContext"] = context
+    return identity
+
+
+@lru_cache(maxsize=_CACHED_CALLERS)
+def _identity_of(caller: Caller) -> dict[str, Any]:
+    """Built once per caller: `Caller` is a frozen, hashable value, and the element shows only
+    its fields (session times are UTC), so equal callers have equal elements."""
+    return user_identity(caller)
+
+
+def caller_identity(caller: Caller) -> dict[str, Any]:
+    """`user_identity(caller)` for a record: the cached element, copied so that no two records
+    share a dict (listeners receive the record and may keep or change it)."""
+    try:
+        identity = dict(_identity_of(caller))
+    except TypeError:  # a field that is not hashable (typed as a tuple, given a list): no cache
+        identity = user_identity(caller)
+    context = identity.get("sessionContext")
+    if context is not None:
+        identity["sessionContext"] = {k: dict(v) if isinstance(v, dict) else v for k, v in context.items()}
     return identity
 
 

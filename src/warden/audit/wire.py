@@ -20,8 +20,18 @@ __all__ = ["request_parameters", "response_elements", "trail_date", "trail_time"
 
 
 def trail_time(moment: datetime) -> str:
-    """CloudTrail's `eventTime` and session `creationDate`: ISO 8601 to the second, in UTC."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """CloudTrail's `eventTime` and session `creationDate`: ISO 8601 to the second, in UTC.
+
+    Formatted by hand: every recorded event pays for it; strftime costs twice as much, an
+    f-string with format specifications half as much again."""
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+    )
 
 
 def trail_date(moment: datetime) -> str:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from warden.audit.record_json import ascii_record_bytes
+
 from .rules import CommandTarget, LogTarget, Target, WebhookTarget
 
 __all__ = ["Alert", "Deliverer", "DeliveryError", "DeliveryResult", "alert_for"]
@@ -47,7 +49,7 @@ def alert_for(
     detail: Mapping[str, Any] | None = None,
 ) -> Alert:
     """Serialize the record now, so later changes to the caller's dict cannot reach the target."""
-    body = json.dumps(record, default=str, separators=(",", ":")).encode("utf-8")
+    body = ascii_record_bytes(record)
     return Alert(rule_name, description, body, targets, detail)
 
 

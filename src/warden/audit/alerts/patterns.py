@@ -427,26 +427,77 @@ def _object(spec: Mapping[str, Any], path: str) -> _Object:
 
 
 @dataclass(frozen=True, slots=True)
+class _Required:
+    """A field the pattern requires to hold one of some strings, reached through nested objects
+    only (never through `$or`): a cheap test that rules most events out before the full match.
+
+    Most events match no rule, and one dict lookup and one set test settle most of them."""
+
+    path: tuple[str, ...]
+    values: frozenset[str]
+
+    def rules_out(self, event: Mapping[str, Any]) -> bool:
+        """True only when the full match is certain to fail; False when it might succeed."""
+        value: Any = event
+        for name in self.path:
+            if type(value) is dict or isinstance(value, Mapping):
+                if name not in value:
+                    return True  # an absent field equals no string
+                value = value[name]
+            else:
+                # Objects inside an array are left to the full match; a nested pattern against
+                # a scalar sees an empty object, in which the field is absent.
+                return not isinstance(value, list)
+        if type(value) is str:
+            return value not in self.values
+        # Arrays match if an element does, and str subclasses compare as strings: undecided.
+        # Anything else (objects, numbers, booleans, null) never equals a string.
+        return not isinstance(value, list | str)
+
+
+# Fields that tell events apart best are tested first; eventSource (nearly always iam or sts)
+# last. Other fields keep the pattern's order, between the two.
+_FIRST = (("eventName",), ("errorCode",), ("userIdentity", "type"))
+_LAST = (("eventSource",),)
+
+
+def _required_fields(node: _Object, path: tuple[str, ...] = ()) -> list[_Required]:
+    found: list[_Required] = []
+    for name, child in node.fields:
+        where = (*path, name)
+        if isinstance(child, _Object):
+            found.extend(_required_fields(child, where))
+        elif all(isinstance(m, _Exact) and isinstance(m.value, str) for m in child.matchers):
+            found.append(_Required(where, frozenset(m.value for m in child.matchers if isinstance(m, _Exact))))
+    return found
+
+
+def _ranked(required: list[_Required]) -> tuple[_Required, ...]:
+    def rank(field: _Required) -> int:
+        if field.path in _FIRST:
+            return _FIRST.index(field.path)
+        return len(_FIRST) + (1 if field.path in _LAST else 0)
+
+    return tuple(sorted(required, key=rank))
+
+
+@dataclass(frozen=True, slots=True)
 class EventPattern:
-    """A compiled pattern; `source` is the JSON object it was compiled from (kept for storage)."""
+    """A compiled pattern; `source` is the JSON object it was compiled from (kept for storage).
+
+    `required` are the pattern's exact-string fields, tested before the full match; they only
+    ever rule an event out when the full match would fail too, so results are the full match's."""
 
     source: Mapping[str, Any]
     _root: _Object
     event_names: frozenset[str] | None  # the exact top-level eventName values, for indexing
+    required: tuple[_Required, ...] = ()
 
     def matches(self, event: Mapping[str, Any]) -> bool:
+        for field in self.required:
+            if field.rules_out(event):
+                return False
         return self._root.matches(event)
-
-
-def _exact_event_names(root: _Object) -> frozenset[str] | None:
-    for name, node in root.fields:
-        if (
-            name == "eventName"
-            and isinstance(node, _Leaf)
-            and all(isinstance(m, _Exact) and isinstance(m.value, str) for m in node.matchers)
-        ):
-            return frozenset(m.value for m in node.matchers if isinstance(m, _Exact))
-    return None
 
 
 def compile_pattern(pattern: Mapping[str, Any] | str) -> EventPattern:
@@ -459,4 +510,6 @@ def compile_pattern(pattern: Mapping[str, Any] | str) -> EventPattern:
     if not isinstance(pattern, Mapping):
         raise PatternError("Pattern must be a JSON object")
     root = _object(pattern, "")
-    return EventPattern(pattern, root, _exact_event_names(root))
+    required = _ranked(_required_fields(root))
+    event_names = next((field.values for field in required if field.path == ("eventName",)), None)
+    return EventPattern(pattern, root, event_names, required)

@@ -9,9 +9,14 @@ Sources (the behaviour each test checks is cited in its docstring):
 
 from __future__ import annotations
 
+import enum
+from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warden.audit.alerts.patterns import PatternError, compile_pattern
 
@@ -260,3 +265,104 @@ def test_pattern_text_and_object_compile_alike() -> None:
     text = '{"userIdentity": {"type": ["Root"]}}'
     assert compile_pattern(text).matches(ROOT_LOGIN)
     assert compile_pattern(text).source == {"userIdentity": {"type": ["Root"]}}
+
+
+# -- the required-field screen: a shortcut that must never change a result ---------------------
+
+
+class _Name(str, enum.Enum):
+    X = "x"
+
+
+_FIELDS = st.sampled_from(["a", "b", "c"])
+_EVENT_SCALARS = st.sampled_from(["x", "y", "", 0, 1, 2.0, None, True, False, _Name.X])
+_events = st.recursive(
+    _EVENT_SCALARS,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(_FIELDS, inner, max_size=3)
+    | st.dictionaries(_FIELDS, inner, max_size=3).map(MappingProxyType),
+    max_leaves=12,
+)
+_MATCHERS = st.sampled_from(
+    [
+        "x",
+        "y",
+        "",
+        1,
+        None,
+        True,
+        {"exists": True},
+        {"exists": False},
+        {"prefix": "x"},
+        {"anything-but": "x"},
+        {"numeric": [">", 0]},
+    ]
+)
+_exact_leaves = st.lists(st.sampled_from(["x", "y", ""]), min_size=1, max_size=2)
+_leaves = _exact_leaves | st.lists(_MATCHERS, min_size=1, max_size=3)
+
+
+def _objects(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    fields = st.dictionaries(_FIELDS, inner, min_size=1, max_size=3)
+    with_or = st.tuples(fields, st.lists(fields, min_size=2, max_size=2)).map(lambda p: {**p[0], "$or": p[1]})
+    return fields | with_or
+
+
+_patterns = _objects(st.recursive(_leaves, _objects, max_leaves=6))
+
+
+@settings(max_examples=600)
+@given(pattern=_patterns, event=st.dictionaries(_FIELDS, _events, max_size=3))
+def test_the_screen_never_changes_whether_a_pattern_matches(pattern: dict[str, Any], event: dict[str, Any]) -> None:
+    compiled = compile_pattern(pattern)
+    assert compiled.matches(event) == replace(compiled, required=()).matches(event)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "event", "expected"),
+    [
+        ({"userIdentity": {"type": ["Root"]}}, {"userIdentity": {"type": "Root"}}, True),
+        ({"userIdentity": {"type": ["Root"]}}, {"userIdentity": {"type": "IAMUser"}}, False),
+        ({"userIdentity": {"type": ["Root"]}}, {"userIdentity": [{"type": "IAMUser"}, {"type": "Root"}]}, True),
+        ({"userIdentity": {"type": ["Root"]}}, {"userIdentity": "Root"}, False),
+        ({"userIdentity": {"type": ["Root"]}}, {"userIdentity": MappingProxyType({"type": "Root"})}, True),
+        ({"userIdentity": {"type": ["Root"]}}, {}, False),
+        ({"eventName": ["x"]}, {"eventName": ["y", "x"]}, True),
+        ({"eventName": ["x"]}, {"eventName": _Name.X}, True),
+        ({"eventName": ["x"]}, {"eventName": {"x": "x"}}, False),
+        ({"eventName": ["1"]}, {"eventName": 1}, False),
+        ({"errorCode": [""]}, {"errorCode": ""}, True),
+        ({"errorCode": [""]}, {"errorCode": None}, False),
+    ],
+)
+def test_the_screen_decides_as_the_full_match(pattern: dict[str, Any], event: dict[str, Any], expected: bool) -> None:
+    """Arrays along the way or at the end, str subclasses and non-dict mappings are left to the
+    full match; absent fields, scalars where an object is expected and non-strings rule out."""
+    compiled = compile_pattern(pattern)
+    assert compiled.required
+    assert compiled.matches(event) is expected
+    assert replace(compiled, required=()).matches(event) is expected
+
+
+def test_required_fields_are_exact_strings_outside_or_ranked_by_how_well_they_split_events() -> None:
+    compiled = compile_pattern(
+        {
+            "eventSource": ["iam.amazonaws.com"],
+            "awsRegion": ["us-east-1"],
+            "userIdentity": {"type": ["Root"], "invokedBy": [{"exists": False}]},
+            "errorCode": ["AccessDenied", "AccessDeniedException"],
+            "eventName": ["CreateUser"],
+            "readOnly": [False],
+            "sourceIPAddress": ["10.0.0.1", {"prefix": "10."}],
+            "$or": [{"userAgent": ["a"]}, {"userAgent": ["b"]}],
+        }
+    )
+    assert [(r.path, r.values) for r in compiled.required] == [
+        (("eventName",), frozenset({"CreateUser"})),
+        (("errorCode",), frozenset({"AccessDenied", "AccessDeniedException"})),
+        (("userIdentity", "type"), frozenset({"Root"})),
+        (("awsRegion",), frozenset({"us-east-1"})),
+        (("eventSource",), frozenset({"iam.amazonaws.com"})),
+    ]
+    assert compiled.event_names == frozenset({"CreateUser"})
+    assert compile_pattern({"readOnly": [True], "eventName": [{"prefix": "Get"}]}).required == ()

@@ -1,0 +1,106 @@
+"""Building an event's record: userIdentity comes from a per-caller cache, eventTime is formatted
+by hand; both must give what the uncached, strftime-based code gave, and no two records may
+share a dict (listeners receive the record)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from warden.audit.events import EventDraft, build_event
+from warden.audit.identity import caller_identity, lookup_username, user_identity
+from warden.audit.record_json import record_hash
+from warden.audit.wire import trail_time
+from warden.model import AuditEvent
+from warden.services.caller import Caller, CallerKind
+
+ACCOUNT = "111122223333"
+T0 = datetime(2026, 12, 1, 6, 7, 8, 9, tzinfo=UTC)
+CALLERS = {
+    "root": Caller(CallerKind.ROOT, f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT, ACCOUNT, "AKIAROOT"),
+    "user": Caller(CallerKind.USER, f"arn:aws:iam::{ACCOUNT}:user/zoë", ACCOUNT, "AIDAUSER", "AKIAUSER", name="zoë"),
+    "role-session": Caller(
+        CallerKind.ASSUMED_ROLE,
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/deploy/ci",
+        ACCOUNT,
+        "AROAROLE:ci",
+        "ASIASESSION",
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/deploy",
+        role_name="deploy",
+        session_name="ci",
+        mfa_authenticated=True,
+        token_issued_at=T0 - timedelta(hours=1),
+        source_identity="alice",
+    ),
+    "federated": Caller(
+        CallerKind.FEDERATED_USER,
+        f"arn:aws:sts::{ACCOUNT}:federated-user/bob",
+        ACCOUNT,
+        f"{ACCOUNT}:bob",
+        "ASIAFEDERATED",
+        name="bob",
+        token_issued_at=T0,
+    ),
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS.values(), ids=CALLERS.keys())
+def test_cached_identity_is_the_identity(caller: Caller) -> None:
+    expected = user_identity(caller)
+    assert caller_identity(caller) == expected
+    assert list(caller_identity(caller)) == list(expected)  # member order is part of the text
+    twin = Caller(**{name: getattr(caller, name) for name in caller.__dataclass_fields__})
+    assert twin is not caller and caller_identity(twin) == expected
+
+
+def test_records_never_share_an_identity_dict() -> None:
+    caller = CALLERS["role-session"]
+    first = caller_identity(caller)
+    first["type"] = "changed"
+    first["sessionContext"]["attributes"]["mfaAuthenticated"] = "changed"
+    first["sessionContext"]["sessionIssuer"].clear()
+    assert caller_identity(caller) == user_identity(caller)
+
+
+def test_a_caller_that_cannot_be_hashed_still_gets_its_identity() -> None:
+    caller = Caller(CallerKind.USER, f"arn:aws:iam::{ACCOUNT}:user/t", ACCOUNT, "AIDAT", "AKIAT", name="t",
+                    tags=[("team", "a")])  # type: ignore[arg-type]
+    assert caller_identity(caller) == user_identity(caller)
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)))
+def test_trail_time_is_strftime_to_the_second(moment: datetime) -> None:
+    assert trail_time(moment) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("caller", CALLERS.values(), ids=CALLERS.keys())
+def test_the_stored_text_is_the_record_and_its_hash_is_of_that_text(caller: Caller) -> None:
+    draft = EventDraft("00000000-0000-4000-8000-000000000001", "req-1", T0, "iam", "us-east-1", "127.0.0.1", "ua ✓")
+    draft.event_name, draft.caller, draft.params = "GetUser", caller, {"UserName": "zoë"}
+    draft.fail("AccessDenied", "no")
+    event, document = build_event(draft)
+    assert json.loads(event.record) == document
+    assert event.record_hash == record_hash(event.record)
+    assert document["userIdentity"] == user_identity(caller)
+    assert document["eventTime"] == "2026-12-01T06:07:08Z"
+    assert "zoë" in event.record  # non-ASCII stays UTF-8
+    assert event == AuditEvent(
+        event_id=draft.event_id,
+        account_id=ACCOUNT,
+        event_time=T0,
+        event_source="iam.amazonaws.com",
+        event_name="GetUser",
+        read_only=True,
+        username=lookup_username(caller),
+        access_key_id=caller.access_key_id,
+        identity_type=caller.kind.value,
+        principal_arn=caller.arn,
+        error_code="AccessDenied",
+        record=event.record,
+        record_hash=event.record_hash,
+        resources=(("AWS::IAM::User", "zoë"),),
+    )
