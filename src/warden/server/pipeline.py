@@ -68,24 +68,6 @@ _JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
 _STORELESS = {("sts", "GetCallerIdentity")}
-# Reads of one entity, answered on the event loop when the store is the embedded SQLite file:
-# WAL readers never wait for a lock, and handing the call to a worker thread and back cost more
-# CPU than the read itself (bench/read.py). Reads that scan a whole account stay on a thread.
-_INLINE_READS = frozenset(
-    {
-        "GetAccessKeyLastUsed",
-        "GetAccountPasswordPolicy",
-        "GetGroupPolicy",
-        "GetInstanceProfile",
-        "GetLoginProfile",
-        "GetPolicy",
-        "GetPolicyVersion",
-        "GetRole",
-        "GetRolePolicy",
-        "GetUser",
-        "GetUserPolicy",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +140,6 @@ class Pipeline:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
         self._mock = runtime.settings.mock
-        self._inline_reads = runtime.settings.effective_database_url.startswith("sqlite")
 
     async def handle(self, scope: Mapping[str, Any], body: bytes) -> Response:
         runtime = self._runtime
@@ -336,8 +317,6 @@ class Pipeline:
             )
 
         try:
-            if self._inline_reads and service_name == "iam" and operation.name in _INLINE_READS:
-                return run()
             return await anyio.to_thread.run_sync(run)
         except BaseException:
             audit.rolled_back()  # the transaction and the event in it are gone
