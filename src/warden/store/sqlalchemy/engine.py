@@ -62,7 +62,7 @@ def begin_transaction(conn: Connection, readonly: bool) -> RootTransaction:
 
     Read-only on SQLite: the dialect issues a DEFERRED BEGIN, which reads one consistent
     snapshot (WAL) without taking the write lock. Read-only on PostgreSQL: the transaction is
-    declared READ ONLY, so the server refuses writes in it."""
+    declared REPEATABLE READ (one snapshot) and READ ONLY, so the server refuses writes in it."""
     sqlite = conn.dialect.name == "sqlite"
     if readonly and sqlite:
         info = conn.connection.info
@@ -74,7 +74,10 @@ def begin_transaction(conn: Connection, readonly: bool) -> RootTransaction:
         return transaction
     transaction = conn.begin()
     if readonly:
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        # REPEATABLE READ: every statement of the transaction reads the snapshot of its first
+        # one, as on SQLite (READ COMMITTED would let a listing mix two states). Read-only
+        # transactions never fail serialization at this level.
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     return transaction
 
 
