@@ -34,6 +34,9 @@ class Settings:
     access_log: bool = True
     # Seconds between seals of the audit trail into signed digests (WARDEN_AUDIT_SEAL_INTERVAL).
     audit_seal_interval: float = 60.0
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or networks,
+    # or "*"); None believes no one, so aws:SourceIp is the connecting address.
+    forwarded_allow_ips: str | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -63,6 +66,8 @@ class Settings:
             values["partition"] = env["WARDEN_PARTITION"]
         if "WARDEN_REGION" in env:
             values["region"] = env["WARDEN_REGION"]
+        if env.get("WARDEN_FORWARDED_ALLOW_IPS"):
+            values["forwarded_allow_ips"] = env["WARDEN_FORWARDED_ALLOW_IPS"]
         if "WARDEN_AUDIT_SEAL_INTERVAL" in env:
             values["audit_seal_interval"] = float(env["WARDEN_AUDIT_SEAL_INTERVAL"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -18,6 +18,7 @@ from trail_secrets import assert_no_secrets_in_trail  # type: ignore[import-not-
 
 from warden.config import Settings
 from warden.server.app import WardenApp
+from warden.server.listen import uvicorn_config
 from warden.server.pipeline import warm_up
 from warden.server.runtime import Runtime
 from warden.services import bootstrap
@@ -79,6 +80,7 @@ def start_server(
     database_url: str | None = None,
     master_key: str = MASTER_KEY,
     previous_master_keys: str | None = None,
+    forwarded_allow_ips: str | None = None,
 ) -> LiveServer:
     settings = Settings(
         port=port or free_port(),
@@ -88,6 +90,7 @@ def start_server(
         previous_master_keys_b64=previous_master_keys,
         region=REGION,
         database_url=database_url,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     runtime = Runtime.build(settings)
     warm_up()
@@ -104,10 +107,7 @@ def start_server(
             region=REGION,
             account_id="111122223333",
         )
-    config = uvicorn.Config(
-        WardenApp(runtime), host="127.0.0.1", port=settings.port, log_level="warning", access_log=False
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(WardenApp(runtime), settings, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

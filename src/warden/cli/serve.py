@@ -68,18 +68,32 @@ def serve(
         bool, typer.Option("--mock", help="Local-development mode: no signature or permission checks.")
     ] = False,
     log_level: Annotated[str, typer.Option(help="Logging level.")] = "info",
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For is believed for aws:SourceIp (comma-separated "
+            "addresses or networks, or '*'); by default none.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the AWS IAM and STS APIs over HTTP."""
     import uvicorn
 
     from warden.server.app import WardenApp
+    from warden.server.listen import uvicorn_config
     from warden.server.pipeline import warm_up
     if account_id is not None and (len(account_id) != 12 or not account_id.isdigit()):
         raise typer.BadParameter("must be 12 digits", param_hint="--account-id")
     logging.basicConfig(level=log_level.upper(), format="%(message)s", stream=sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = Settings.from_environment(
-        host=host, port=port, data_dir=data, database_url=database_url, mock=mock
+        host=host,
+        port=port,
+        data_dir=data,
+        database_url=database_url,
+        mock=mock,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     runtime = Runtime.build(settings)
     warm_up()
@@ -92,7 +106,7 @@ def serve(
     else:
         _first_start(runtime, settings, account_id)
     _console.print(f"warden listening on {settings.endpoint_url}")
-    uvicorn.run(WardenApp(runtime), host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.Server(uvicorn_config(WardenApp(runtime), settings, log_level=log_level)).run()
 
 
 def register(app: typer.Typer) -> None:
