@@ -1,7 +1,8 @@
 """The baseline of bench/server.py: a bare ASGI app that reads a request and answers fixed XML.
 
 It does what any server must (read the body, write a response) and nothing warden adds
-(signature checks, decoding, authorization, encoding), on the same uvicorn stack.
+(signature checks, decoding, authorization, encoding), on the same uvicorn stack, run like
+warden's: no access log, no proxy headers.
 """
 
 from __future__ import annotations

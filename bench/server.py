@@ -183,7 +183,7 @@ def main() -> None:
         )
         bare = _start(
             [str(bin_dir / "uvicorn"), "bench.bare_app:app", "--port", str(bare_port), "--log-level", "warning",
-             "--no-access-log"],
+             "--no-access-log", "--no-proxy-headers"],
             bare_port,
             env,
         )
@@ -205,7 +205,7 @@ def main() -> None:
         key, secret = access["AccessKeyId"], access["SecretAccessKey"]
         sig_only = _start(
             [str(bin_dir / "uvicorn"), "bench.sigv4_app:app", "--port", str(sig_port), "--log-level", "warning",
-             "--no-access-log"],
+             "--no-access-log", "--no-proxy-headers"],
             sig_port,
             {**env, "BENCH_SECRET_ACCESS_KEY": secret},
         )
