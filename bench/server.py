@@ -165,6 +165,31 @@ def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pop
     return process
 
 
+def bench_user(port: int, data: Path) -> tuple[str, str]:
+    """The access key of an IAM user allowed to read users, made with the root key of `data`.
+
+    Typical traffic: an IAM user (root would trip the shipped root-activity alert on every
+    request, which is not what servers mostly see)."""
+    credentials = configparser.ConfigParser()
+    credentials.read(data / "credentials")
+    root_iam = boto3.client(
+        "iam", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+        aws_access_key_id=credentials["default"]["aws_access_key_id"],
+        aws_secret_access_key=credentials["default"]["aws_secret_access_key"],
+    )
+    root_iam.create_user(UserName="bench")
+    root_iam.put_user_policy(
+        UserName="bench", PolicyName="read-users",
+        PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}',
+    )
+    access = root_iam.create_access_key(UserName="bench")["AccessKey"]
+    return access["AccessKeyId"], access["SecretAccessKey"]
+
+
+IDENTITY_BODY = "Action=GetCallerIdentity&Version=2011-06-15"
+GET_USER_BODY = "Action=GetUser&UserName=bench&Version=2010-05-08"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -187,22 +212,7 @@ def main() -> None:
             bare_port,
             env,
         )
-        credentials = configparser.ConfigParser()
-        credentials.read(Path(data) / "credentials")
-        root_iam = boto3.client(
-            "iam", endpoint_url=f"http://127.0.0.1:{warden_port}", region_name="us-east-1",
-            aws_access_key_id=credentials["default"]["aws_access_key_id"],
-            aws_secret_access_key=credentials["default"]["aws_secret_access_key"],
-        )
-        # Typical traffic: an IAM user allowed to read users (root would trip the shipped
-        # root-activity alert on every request, which is not what servers mostly see).
-        root_iam.create_user(UserName="bench")
-        root_iam.put_user_policy(
-            UserName="bench", PolicyName="read-users",
-            PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}',
-        )
-        access = root_iam.create_access_key(UserName="bench")["AccessKey"]
-        key, secret = access["AccessKeyId"], access["SecretAccessKey"]
+        key, secret = bench_user(warden_port, Path(data))
         sig_only = _start(
             [str(bin_dir / "uvicorn"), "bench.sigv4_app:app", "--port", str(sig_port), "--log-level", "warning",
              "--no-access-log", "--no-proxy-headers"],
@@ -210,8 +220,7 @@ def main() -> None:
             {**env, "BENCH_SECRET_ACCESS_KEY": secret},
         )
         try:
-            identity = "Action=GetCallerIdentity&Version=2011-06-15"
-            get_user = "Action=GetUser&UserName=bench&Version=2010-05-08"
+            identity, get_user = IDENTITY_BODY, GET_USER_BODY
             use_wrk = shutil.which("wrk") is not None and not args.python_load
 
             def run(port: int, body: str, service: str) -> tuple[float, float, float, int]:
