@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from warden.auth.canonical import canonical_headers, canonical_query_string, canonical_uri
 from warden.auth.http_request import HttpRequest
@@ -50,7 +50,7 @@ def _skew_text(skew: timedelta) -> str:
 
 
 def _check_time(info: SignatureInfo, now: datetime, skew: timedelta) -> None:
-    now = utc(now).replace(microsecond=0)
+    now = (now if now.tzinfo is UTC else utc(now)).replace(microsecond=0)
     latest = now + skew
     if info.request_time > latest:
         raise SignatureDoesNotMatch(
@@ -143,9 +143,10 @@ def verify_signature(
     _check_scope(info, expected_service, regions)
     secret = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
     if cache is not None:
-        key = cache.signing_key(info.access_key_id, secret, info.scope_date, info.region, info.service)
+        mac = cache.signer(info.access_key_id, secret, info.scope_date, info.region, info.service)
     else:
-        key = derive_signing_key(secret, info.scope_date, info.region, info.service)
-    expected = hmac.new(key, string_to_sign(request, info).encode("utf-8"), hashlib.sha256).hexdigest()
+        mac = hmac.new(derive_signing_key(secret, info.scope_date, info.region, info.service), digestmod=hashlib.sha256)
+    mac.update(string_to_sign(request, info).encode("utf-8"))
+    expected = mac.hexdigest()
     if not hmac.compare_digest(expected.encode("ascii"), info.signature.encode("utf-8", "surrogateescape")):
         raise SignatureDoesNotMatch(SIGNATURE_DOES_NOT_MATCH_MESSAGE)

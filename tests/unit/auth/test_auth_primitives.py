@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 
 import pytest
 
@@ -48,6 +50,20 @@ def test_cache_is_bounded_lru_and_forgets() -> None:
     assert cache.signing_key("AKIA1", b"other", "20260101", "us-east-1", "iam") != a
     with pytest.raises(ValueError):
         SigningKeyCache(max_entries=0)
+
+
+def test_cached_signer_is_a_fresh_hmac_under_the_scope_key_each_time() -> None:
+    cache = SigningKeyCache()
+    key = derive_signing_key(b"s1", "20260101", "us-east-1", "iam")
+    first = cache.signer("AKIA1", b"s1", "20260101", "us-east-1", "iam")
+    first.update(b"one")
+    second = cache.signer("AKIA1", b"s1", "20260101", "us-east-1", "iam")
+    second.update(b"two")  # a copy: what the first took in does not leak into the second
+    assert first.hexdigest() == hmac.new(key, b"one", hashlib.sha256).hexdigest()
+    assert second.hexdigest() == hmac.new(key, b"two", hashlib.sha256).hexdigest()
+    other = cache.signer("AKIA1", b"other", "20260101", "us-east-1", "iam")  # another secret, another key
+    other.update(b"one")
+    assert other.hexdigest() != hmac.new(key, b"one", hashlib.sha256).hexdigest()
 
 
 def test_http_request_headers_are_case_insensitive_and_multi_valued() -> None:
