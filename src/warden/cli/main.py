@@ -6,9 +6,14 @@ groups (`serve`, `account`, ...) are one `register` line each.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from warden.store import StoreUnavailable
+
 from . import account, alerts, audit, authorize, keys, policy, roles, run, serve
+from .output import error_console
 
 __all__ = ["app", "main"]
 
@@ -30,8 +35,15 @@ roles.register(app)
 
 
 def main() -> None:
-    """Console script `warden` (see pyproject.toml)."""
-    app()
+    """Console script `warden` (see pyproject.toml).
+
+    A store that cannot be opened (an unsupported URL, a database that does not answer) is the
+    user's to fix, so it gets one line and exit code 2, not a traceback."""
+    try:
+        app()
+    except StoreUnavailable as error:
+        error_console.print(f"warden: {error}", markup=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

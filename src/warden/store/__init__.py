@@ -12,6 +12,7 @@ from warden.store.errors import (
     InvalidMarker,
     NotFound,
     StoreError,
+    StoreUnavailable,
 )
 from warden.store.interface import Store, Transaction
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
@@ -27,6 +28,7 @@ __all__ = [
     "Page",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "Transaction",
     "open_store",
 ]

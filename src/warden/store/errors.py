@@ -2,6 +2,7 @@
 `warden.errors`, so it stays usable from tools that have no notion of the wire.
 
     StoreError
+    ├── StoreUnavailable   the store URL is not supported, or the database cannot be opened
     ├── AlreadyExists      a name, id or alias is taken (names compare case-insensitively)
     ├── NotFound           the entity, or the relation between two entities, does not exist
     ├── ConflictDeleting   an entity still has dependents AWS requires you to remove first
@@ -12,11 +13,24 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["AlreadyExists", "ConflictDeleting", "Dependent", "InvalidMarker", "NotFound", "StoreError"]
+__all__ = [
+    "AlreadyExists",
+    "ConflictDeleting",
+    "Dependent",
+    "InvalidMarker",
+    "NotFound",
+    "StoreError",
+    "StoreUnavailable",
+]
 
 
 class StoreError(Exception):
     """Base of every error the store raises on purpose."""
+
+
+class StoreUnavailable(StoreError):
+    """Raised by `open_store` when its URL names no supported database or the database cannot
+    be reached or migrated; the message names the URL without its password."""
 
 
 class AlreadyExists(StoreError):

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
+from warden.store.errors import StoreUnavailable
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy import schema
 from warden.store.sqlalchemy.engine import begin_transaction, create_store_engine
@@ -44,6 +46,14 @@ class SqlStore:
 def open_store(url: str) -> Store:
     """Open the store at `url` (`sqlite:///path`, `postgresql+psycopg://...`), migrating it to
     the newest schema first."""
-    engine = create_store_engine(url)
-    upgrade_to_head(engine)
+    try:
+        engine = create_store_engine(url)
+    except (ValueError, ArgumentError) as error:
+        raise StoreUnavailable(str(error)) from None
+    try:
+        upgrade_to_head(engine)
+    except (OperationalError, InterfaceError) as error:
+        engine.dispose()
+        shown = engine.url.render_as_string(hide_password=True)
+        raise StoreUnavailable(f"cannot open the store at {shown}: {error.orig}") from None
     return SqlStore(engine)
