@@ -7,9 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_MOCK_ACCOUNT_ID", "Settings"]
+__all__ = ["DEFAULT_MOCK_ACCOUNT_ID", "ConfigurationError", "Settings"]
 
 DEFAULT_MOCK_ACCOUNT_ID = "123456789012"
+
+
+class ConfigurationError(ValueError):
+    """A setting's value cannot be used; the message names the setting and the value."""
+
+
+def _seconds(name: str, text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds >= 0:  # also refuses NaN
+        raise ConfigurationError(f"{name} must be a number of seconds, 0 or more, not {text!r}")
+    return seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +83,7 @@ class Settings:
         if env.get("WARDEN_FORWARDED_ALLOW_IPS"):
             values["forwarded_allow_ips"] = env["WARDEN_FORWARDED_ALLOW_IPS"]
         if "WARDEN_AUDIT_SEAL_INTERVAL" in env:
-            values["audit_seal_interval"] = float(env["WARDEN_AUDIT_SEAL_INTERVAL"])
+            values["audit_seal_interval"] = _seconds("WARDEN_AUDIT_SEAL_INTERVAL", env["WARDEN_AUDIT_SEAL_INTERVAL"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))

@@ -10,6 +10,8 @@ import sys
 
 import typer
 
+from warden.auth import MasterKeyError
+from warden.config import ConfigurationError
 from warden.store import StoreUnavailable
 
 from . import account, alerts, audit, authorize, keys, policy, roles, run, serve
@@ -37,11 +39,12 @@ roles.register(app)
 def main() -> None:
     """Console script `warden` (see pyproject.toml).
 
-    A store that cannot be opened (an unsupported URL, a database that does not answer) is the
-    user's to fix, so it gets one line and exit code 2, not a traceback."""
+    A store that cannot be opened (an unsupported URL, a database that does not answer), a
+    master key that cannot be loaded or a setting that cannot be used is the user's to fix, so
+    it gets one line and exit code 2, not a traceback."""
     try:
         app()
-    except StoreUnavailable as error:
+    except (StoreUnavailable, MasterKeyError, ConfigurationError) as error:
         error_console.print(f"warden: {error}", markup=False)
         sys.exit(2)
 

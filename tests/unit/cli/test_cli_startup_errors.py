@@ -1,4 +1,5 @@
-"""A store URL warden cannot use is a one-line error with exit code 2, never a traceback."""
+"""A store URL, master key or setting warden cannot use is a one-line error with exit code 2,
+never a traceback."""
 
 from __future__ import annotations
 
@@ -41,3 +42,28 @@ def test_commands_answer_a_bad_store_url_with_one_line(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "warden: unsupported store URL scheme 'mysql'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("WARDEN_AUDIT_SEAL_INTERVAL", "abc", "WARDEN_AUDIT_SEAL_INTERVAL must be a number of seconds, 0 or more, not 'abc'"),
+        ("WARDEN_AUDIT_SEAL_INTERVAL", "-5", "not '-5'"),
+        ("WARDEN_MASTER_KEY", "not base64!", "master key must be 32 bytes encoded in base64"),
+    ],
+)
+def test_unusable_settings_are_one_line(
+    variable: str,
+    value: str,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setattr("sys.argv", ["warden", "serve", "--data", str(tmp_path)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
