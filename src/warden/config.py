@@ -20,8 +20,8 @@ def _seconds(name: str, text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
-        seconds = float("nan")
-    if not seconds >= 0:  # also refuses NaN
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses "nan"
         raise ConfigurationError(f"{name} must be a number of seconds, 0 or more, not {text!r}")
     return seconds
 

@@ -180,10 +180,9 @@ class _EventInsert:
 
 
 def _new_event_insert(dialect: Dialect) -> _EventInsert:
-    bind_time = _TIME_BINDINGS.get(dialect.name)
-    placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
-    if bind_time is None or placeholder is None:
-        raise NotImplementedError(f"audit events are not stored through {dialect.name} ({dialect.paramstyle})")
+    # Keyed by the two backends create_store_engine admits (pysqlite: qmark; psycopg: format).
+    bind_time = _TIME_BINDINGS[dialect.name]
+    placeholder = _PLACEHOLDERS[dialect.paramstyle]
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(s.audit_events.name)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "
