@@ -172,17 +172,31 @@ def _parse_sdk_header(request: HttpRequest, authorization: str) -> SignatureInfo
     signed_headers = tuple(signed_headers_text.split(";"))
     if "host" not in signed_headers:
         return None
+    scope = [key_id, scope_date, region, service, "aws4_request"]
+    return _header_claims(request, scope, signed_headers, signed_headers_text, signature, request_time, date_text)
+
+
+def _header_claims(
+    request: HttpRequest,
+    scope: list[str],
+    signed_headers: tuple[str, ...],
+    signed_headers_text: str,
+    signature: str,
+    request_time: datetime,
+    amz_date: str,
+) -> SignatureInfo:
+    """The claims of an Authorization header: `scope` is the credential's five parts."""
     return SignatureInfo(
-        access_key_id=key_id,
-        scope_date=scope_date,
-        region=region,
-        service=service,
-        terminator="aws4_request",
+        access_key_id=scope[0],
+        scope_date=scope[1],
+        region=scope[2],
+        service=scope[3],
+        terminator=scope[4],
         signed_headers=signed_headers,
         signed_headers_text=signed_headers_text,
         signature=signature,
         request_time=request_time,
-        amz_date=date_text,
+        amz_date=amz_date,
         security_token=request.header("x-amz-security-token"),
         presigned=False,
         expires=None,
@@ -211,21 +225,10 @@ def _parse_header_form(request: HttpRequest, authorization: str) -> SignatureInf
     if request_time is None:
         raise _bad_date(date_text)
     parts, signed_headers = _common_checks(algorithm, fields["Credential"], fields["SignedHeaders"])
-    return SignatureInfo(
-        access_key_id=parts[0],
-        scope_date=parts[1],
-        region=parts[2],
-        service=parts[3],
-        terminator=parts[4],
-        signed_headers=signed_headers,
-        signed_headers_text=fields["SignedHeaders"],
-        signature=fields["Signature"],
-        request_time=request_time,
-        # An X-Amz-Date that parsed is already in this form; only a Date header needs rendering.
-        amz_date=request_time.strftime("%Y%m%dT%H%M%SZ") if from_date_header else date_text,
-        security_token=request.header("x-amz-security-token"),
-        presigned=False,
-        expires=None,
+    # An X-Amz-Date that parsed is already in this form; only a Date header needs rendering.
+    amz_date = request_time.strftime("%Y%m%dT%H%M%SZ") if from_date_header else date_text
+    return _header_claims(
+        request, parts, signed_headers, fields["SignedHeaders"], fields["Signature"], request_time, amz_date
     )
 
 
