@@ -26,6 +26,12 @@ def _seconds(name: str, text: str) -> float:
     return seconds
 
 
+def _count(name: str, text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ConfigurationError(f"{name} must be a whole number, 1 or more, not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """How one warden server runs.
@@ -38,6 +44,8 @@ class Settings:
     port: int = 8080
     data_dir: Path = Path(".warden")
     database_url: str | None = None
+    # Store connections kept open (WARDEN_DATABASE_POOL_SIZE); None: the store's default.
+    database_pool_size: int | None = None
     account_id: str | None = None
     partition: str = "aws"
     region: str = "us-east-1"
@@ -72,6 +80,8 @@ class Settings:
         values: dict[str, object] = {}
         if "WARDEN_DATABASE_URL" in env:
             values["database_url"] = env["WARDEN_DATABASE_URL"]
+        if "WARDEN_DATABASE_POOL_SIZE" in env:
+            values["database_pool_size"] = _count("WARDEN_DATABASE_POOL_SIZE", env["WARDEN_DATABASE_POOL_SIZE"])
         if "WARDEN_MASTER_KEY" in env:
             values["master_key_b64"] = env["WARDEN_MASTER_KEY"]
         if "WARDEN_MASTER_KEY_PREVIOUS" in env:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 
 import psycopg
 import pytest
+from sqlalchemy import event
 
 from warden.model import AccessKey, AccessKeyStatus, PrincipalKind
-from warden.store import AlreadyExists, Store
+from warden.store import AlreadyExists, Store, open_store
 from warden.store.sqlalchemy import SqlStore
 
 from .conftest import PG_URL, UrlFactory
@@ -146,3 +148,33 @@ def test_sqlite_writers_take_the_write_lock_at_begin(urls: UrlFactory, store: St
             other.execute("BEGIN IMMEDIATE")  # held by the writer before its first statement
     finally:
         other.close()
+
+
+def test_concurrent_transactions_reuse_pooled_connections(urls: UrlFactory, account: str) -> None:
+    """Once as many connections are open as transactions run at once, a busy server opens no
+    more: each thread that can use the store at once has a pooled connection to come back to."""
+    opened = open_store(urls.new(), pool_size=12)
+    connects: list[object] = []
+    event.listen(opened.engine, "connect", lambda *_: connects.append(None))
+    together = threading.Barrier(12)
+
+    def read() -> None:
+        with opened.transaction(readonly=True) as tx:
+            together.wait(timeout=30)  # all twelve hold a connection at the same moment
+            tx.get_user(account, "nobody")
+
+    def round_of_twelve() -> None:
+        threads = [threading.Thread(target=read) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    try:
+        round_of_twelve()
+        warmed = len(connects)
+        round_of_twelve()
+        round_of_twelve()
+        assert len(connects) == warmed  # a pool of 5 (SQLAlchemy's default) opens 7 more each round
+    finally:
+        opened.close()

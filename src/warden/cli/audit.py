@@ -35,7 +35,7 @@ def _store(data: Path, database_url: str | None) -> Iterator[Store]:
     from warden.store import open_store
 
     settings = Settings.from_environment(data_dir=data, database_url=database_url)
-    store = open_store(settings.effective_database_url)
+    store = open_store(settings.effective_database_url, settings.database_pool_size)
     try:
         yield store
     finally:

@@ -70,7 +70,7 @@ class Runtime:
         master = MasterKey.load(settings.data_dir, env_vars)
         masters = [master, *MasterKey.load_previous(env_vars)]
         secrets = SecretBox(masters)
-        store = open_store(settings.effective_database_url)
+        store = open_store(settings.effective_database_url, settings.database_pool_size)
         feed = ChangeFeed()
         env = ServiceEnvironment(
             partition=settings.partition,

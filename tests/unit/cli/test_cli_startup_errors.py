@@ -55,6 +55,8 @@ def test_commands_answer_a_bad_store_url_with_one_line(
     [
         ("WARDEN_AUDIT_SEAL_INTERVAL", "abc", "must be a number of seconds, 0 or more, not 'abc'"),
         ("WARDEN_AUDIT_SEAL_INTERVAL", "-5", "not '-5'"),
+        ("WARDEN_DATABASE_POOL_SIZE", "0", "WARDEN_DATABASE_POOL_SIZE must be a whole number, 1 or more, not '0'"),
+        ("WARDEN_DATABASE_POOL_SIZE", "lots", "not 'lots'"),
         ("WARDEN_MASTER_KEY", "not base64!", "master key must be 32 bytes encoded in base64"),
     ],
 )

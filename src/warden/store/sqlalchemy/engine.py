@@ -11,9 +11,15 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, Connection, RootTransaction, make_url
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["WardenSQLiteDialect", "begin_transaction", "create_store_engine"]
+__all__ = ["DEFAULT_POOL_SIZE", "WardenSQLiteDialect", "begin_transaction", "create_store_engine"]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+DEFAULT_POOL_SIZE = 48
+"""Connections an engine keeps open: one for each thread that can use the store at once (the
+server's 40 worker threads, anyio's default, and its background threads). A smaller pool makes
+busy servers open and close connections: SQLAlchemy's default of 5 had a GetUser load opening
+one for every 70 requests, each costing a schema read on SQLite and a new backend process on
+PostgreSQL."""
 _DEFERRED_BEGIN = "warden_deferred_begin"
 """Key in a pooled connection's `info`: the next BEGIN on it starts a read-only transaction."""
 _SQLITE_DRIVER = "warden_pysqlite"
@@ -38,20 +44,22 @@ class WardenSQLiteDialect(SQLiteDialect_pysqlite):
 registry.register(f"sqlite.{_SQLITE_DRIVER}", __name__, WardenSQLiteDialect.__name__)
 
 
-def create_store_engine(url: str) -> Engine:
-    """Build an engine for `url`; only SQLite (pysqlite) and PostgreSQL over psycopg 3 are
-    supported."""
+def create_store_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """Build an engine for `url` keeping up to `pool_size` connections open; only SQLite
+    (pysqlite) and PostgreSQL over psycopg 3 are supported."""
+    if pool_size < 1:
+        raise ValueError(f"the connection pool needs at least 1 connection, not {pool_size}")
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.get_driver_name() not in ("pysqlite", _SQLITE_DRIVER):
             raise ValueError("SQLite URLs must use the standard library driver: sqlite:///path")
         in_memory = parsed.database in (None, "", ":memory:")
-        return _sqlite_engine(parsed.set(drivername=f"sqlite+{_SQLITE_DRIVER}"), in_memory)
+        return _sqlite_engine(parsed.set(drivername=f"sqlite+{_SQLITE_DRIVER}"), in_memory, pool_size)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://...")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size)
     raise ValueError(
         f"unsupported store URL scheme {parsed.drivername!r}: use sqlite:// or postgresql+psycopg://"
     )
@@ -81,8 +89,8 @@ def begin_transaction(conn: Connection, readonly: bool) -> RootTransaction:
     return transaction
 
 
-def _sqlite_engine(url: URL, in_memory: bool) -> Engine:
-    kwargs: dict[str, Any] = {}
+def _sqlite_engine(url: URL, in_memory: bool, pool_size: int) -> Engine:
+    kwargs: dict[str, Any] = {"pool_size": pool_size}
     if in_memory:
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     engine = create_engine(url, **kwargs)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from warden.store.errors import StoreUnavailable
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy import schema
-from warden.store.sqlalchemy.engine import begin_transaction, create_store_engine
+from warden.store.sqlalchemy.engine import DEFAULT_POOL_SIZE, begin_transaction, create_store_engine
 from warden.store.sqlalchemy.migrate import upgrade_to_head
 from warden.store.sqlalchemy.transaction import SqlTransaction
 
@@ -43,11 +43,12 @@ class SqlStore:
                 conn.execute(table.delete())
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, pool_size: int | None = None) -> Store:
     """Open the store at `url` (`sqlite:///path`, `postgresql+psycopg://...`), migrating it to
-    the newest schema first."""
+    the newest schema first; up to `pool_size` connections (default `DEFAULT_POOL_SIZE`) stay
+    open."""
     try:
-        engine = create_store_engine(url)
+        engine = create_store_engine(url, DEFAULT_POOL_SIZE if pool_size is None else pool_size)
     except (ValueError, ArgumentError) as error:
         raise StoreUnavailable(str(error)) from None
     try:
