@@ -275,9 +275,14 @@ def main() -> None:
         total = [tuple(sum(step[side][stat] for step in steps) for stat in (0, 1)) for side in (0, 1)]
         report("build + store (SQLite) + alerts", (total[0][0], total[0][1]), (total[1][0], total[1][1]))
         bench_templates(drafts, rounds, report)
-    print("\nrecord templates and the writer loop, this change: former -> now")
+    print("\nthe writer thread's loop (build, store, alert rules), record templates: former -> now")
     for kind, label in ((0, "GetCallerIdentity, IAM user"), (1, "GetUser, role session")):
-        bench_writer(label, _writer_drafts(kind, count), rounds, report)
+        with tempfile.TemporaryDirectory() as folder:
+            bench_writer(f"{label}, SQLite", f"sqlite:///{Path(folder) / 'writer.db'}",
+                         _writer_drafts(kind, count), rounds, report)
+        if args.postgres:
+            # Fresh event ids: the store step's batches may already be in this database.
+            bench_writer(f"{label}, PostgreSQL", args.postgres, _writer_drafts(kind + 4 * 10**6, count), rounds, report)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,10 @@ here as it does in the server, on a queue filled beforehand, timed in process ti
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -117,27 +115,27 @@ def _writer_round(recorder: AuditRecorder, drafts: Sequence[EventDraft]) -> floa
 
 
 def bench_writer(
-    label: str, make_drafts: Callable[[int], list[EventDraft]], rounds: int, report: Callable[[str, Timing, Timing], None]
+    label: str, url: str, make_drafts: Callable[[int], list[EventDraft]], rounds: int,
+    report: Callable[[str, Timing, Timing], None],
 ) -> tuple[Timing, Timing]:
-    """The writer's loop over pre-queued drafts: build, store on SQLite in batches of 500, alert
-    rules; the former and the current code alternate rounds on one database."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'writer.db'}")
-        try:
-            recorder = AuditRecorder(store, DigestSigner(MasterKey.generate()), SystemClock(), seal_interval=1e9,
-                                     gather_seconds=0)
-            alerts = AlertEngine(StaticRules(default_rules()), start=False)
-            recorder.add_listener(alerts.offer)
-            samples: dict[bool, list[float]] = {True: [], False: []}
-            for turn in range(rounds + 1):
-                for former in (turn % 2 == 0, turn % 2 == 1):
-                    drafts = make_drafts(turn * 2 + former)
-                    with baseline() if former else ExitStack():
-                        taken = _writer_round(recorder, drafts)
-                    if turn:  # the first turn warms the database file and the templates
-                        samples[former].append(taken)
-        finally:
-            store.close()
+    """The writer's loop over pre-queued drafts: build, store in batches of 500, alert rules;
+    the former and the current code alternate rounds on one database."""
+    store = open_store(url)
+    try:
+        recorder = AuditRecorder(store, DigestSigner(MasterKey.generate()), SystemClock(), seal_interval=1e9,
+                                 gather_seconds=0)
+        alerts = AlertEngine(StaticRules(default_rules()), start=False)
+        recorder.add_listener(alerts.offer)
+        samples: dict[bool, list[float]] = {True: [], False: []}
+        for turn in range(rounds + 1):
+            for former in (turn % 2 == 0, turn % 2 == 1):
+                drafts = make_drafts(turn * 2 + former)
+                with baseline() if former else ExitStack():
+                    taken = _writer_round(recorder, drafts)
+                if turn:  # the first turn warms the database and the templates
+                    samples[former].append(taken)
+    finally:
+        store.close()
     before, after = _timing(samples[True]), _timing(samples[False])
-    report(f"writer loop, {label} (former -> now)", before, after)
+    report(f"writer loop, {label}", before, after)
     return before, after

@@ -161,7 +161,7 @@ def build_event(draft: EventDraft) -> tuple[AuditEvent, dict[str, Any]]:
 
 # Templates by shape; None marks a shape seen once (most one-off calls are never seen again).
 _TEMPLATES: dict[ShapeKey, RecordTemplate | None] = {}
-_CACHED_SHAPES = 4096
+_CACHED_SHAPES = 2048
 
 
 def _built(draft: EventDraft, with_document: bool) -> tuple[AuditEvent, dict[str, Any] | None]:

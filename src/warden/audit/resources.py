@@ -52,7 +52,7 @@ def named_by(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
 
 def with_created(named: tuple[tuple[str, str], ...], result: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     """`named` and, after them, the entities the result returns that `named` does not list."""
-    if not result:
+    if not result or _CREATED.keys().isdisjoint(result):
         return named
     found = list(named)
     for element, entity in result.items():

@@ -83,10 +83,30 @@ def _copied(value: Any) -> Any:
     return value
 
 
+# Where a template's record nests objects: (member, its own plan, or None for a list), so that
+# each record's copy is a few dict() calls rather than a walk over every value.
+_CopyPlan = tuple[tuple[str, "_CopyPlan | None"], ...]
+
+
+def _plan(value: dict[str, Any]) -> _CopyPlan:
+    return tuple(
+        (key, _plan(item) if isinstance(item, dict) else None)
+        for key, item in value.items()
+        if isinstance(item, dict | list)
+    )
+
+
+def _copy(value: dict[str, Any], plan: _CopyPlan) -> dict[str, Any]:
+    copy = dict(value)
+    for key, inner in plan:
+        copy[key] = _copied(copy[key]) if inner is None else _copy(copy[key], inner)
+    return copy
+
+
 class RecordTemplate:
     """One shape's record text cut at its three varying values, and the event's fixed columns."""
 
-    __slots__ = ("_caller", "_document", "_event_fields", "_head_hash", "_named", "_nested", "_pieces")
+    __slots__ = ("_caller", "_document", "_event_fields", "_head_hash", "_named", "_pieces", "_plan")
 
     def __init__(self, draft: EventDraft, pieces: tuple[bytes, ...], document: dict[str, Any], event: AuditEvent) -> None:
         self._caller = draft.caller
@@ -95,13 +115,7 @@ class RecordTemplate:
         self._head_hash = hashlib.sha256(pieces[0])
         # A copy: the record built in full goes to listeners, which may change it.
         self._document: dict[str, Any] = _copied(document)
-        # Members holding objects or lists, copied again for each record (whether flat, a
-        # dict of scalars such as most userIdentity elements, which dict() copies fully).
-        self._nested = tuple(
-            (key, isinstance(value, dict) and not any(isinstance(item, dict | list) for item in value.values()))
-            for key, value in document.items()
-            if isinstance(value, dict | list)
-        )
+        self._plan = _plan(self._document)
         self._named = named_by(draft.params)
         self._event_fields = (
             event.account_id,
@@ -171,9 +185,7 @@ class RecordTemplate:
         )
         if not with_document:
             return event, None
-        document = dict(self._document)
-        for key, flat in self._nested:
-            document[key] = dict(document[key]) if flat else _copied(document[key])
+        document = _copy(self._document, self._plan)
         document["eventTime"] = event_time
         document["requestID"] = draft.request_id
         document["eventID"] = draft.event_id
