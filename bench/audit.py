@@ -11,6 +11,9 @@ way on the same inputs in the same run (process time per event, min and median o
   path) against `append_audit_events`, on SQLite, and on PostgreSQL with `--postgres URL`.
 - alerts: `AlertEngine.evaluate` over the shipped rules with full matches only and json.dumps
   for the body of each alert raised, against required-field screens and the orjson body.
+- templates (bench/audit_writer.py): `build_event` building every record in full against
+  splicing repeated shapes from their template; and the writer thread's whole loop (build,
+  store on SQLite, alert rules) as this change found it against as it is now.
 
 Two workloads: GetCallerIdentity by an IAM user (the read-heavy load the server is measured
 with), and a mix in equal parts of that, GetUser by a role session, CreateUser by the root user
@@ -39,6 +42,7 @@ from unittest import mock
 
 from sqlalchemy import insert
 
+from bench.audit_writer import bench_templates, bench_writer, untemplated
 from warden.audit import events as audit_events
 from warden.audit import identity as audit_identity
 from warden.audit.alerts import AlertEngine, StaticRules
@@ -143,8 +147,10 @@ def _strftime(moment: datetime) -> str:
 
 @contextmanager
 def former_build() -> Iterator[None]:
-    """build_event with the pieces it used before: json.dumps, no identity cache, strftime."""
+    """build_event with the pieces it used before: json.dumps, no identity cache, strftime,
+    every record built in full (no templates)."""
     with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(audit_events, "_built", untemplated))
         stack.enter_context(mock.patch.object(audit_events, "record_text", _json_text))
         stack.enter_context(mock.patch.object(audit_events, "caller_identity", user_identity))
         stack.enter_context(mock.patch.object(audit_events, "trail_time", _strftime))
@@ -244,6 +250,11 @@ def bench_alerts(documents: Sequence[dict[str, Any]], rounds: int) -> tuple[Timi
     return before, after
 
 
+def _writer_drafts(kind: int, count: int) -> Callable[[int], list[EventDraft]]:
+    """Fresh event ids each round (they are unique in the trail), one request shape repeated."""
+    return lambda turn: [_draft((turn * count + i) * 4 + kind, 4) for i in range(count)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer events and rounds")
@@ -263,6 +274,15 @@ def main() -> None:
         steps = (build, store, alerts)
         total = [tuple(sum(step[side][stat] for step in steps) for stat in (0, 1)) for side in (0, 1)]
         report("build + store (SQLite) + alerts", (total[0][0], total[0][1]), (total[1][0], total[1][1]))
+        bench_templates(drafts, rounds, report)
+    print("\nthe writer thread's loop (build, store, alert rules), record templates: former -> now")
+    for kind, label in ((0, "GetCallerIdentity, IAM user"), (1, "GetUser, role session")):
+        with tempfile.TemporaryDirectory() as folder:
+            bench_writer(f"{label}, SQLite", f"sqlite:///{Path(folder) / 'writer.db'}",
+                         _writer_drafts(kind, count), rounds, report)
+        if args.postgres:
+            # Fresh event ids: the store step's batches may already be in this database.
+            bench_writer(f"{label}, PostgreSQL", args.postgres, _writer_drafts(kind + 4 * 10**6, count), rounds, report)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ from typing import Any
 from warden.audit.identity import caller_identity, lookup_username, unknown_identity
 from warden.audit.record_json import record_hash, record_text
 from warden.audit.resources import resources_of
+from warden.audit.templates import RecordTemplate, ShapeKey, shape_of
 from warden.audit.wire import request_parameters, response_elements, trail_time
 from warden.model import AuditEvent
+from warden.model.audit import new_audit_event
 from warden.protocol import Operation
 from warden.services.caller import Caller
 from warden.services.dispatch import is_read_only
@@ -126,9 +128,8 @@ def stored_event(
 ) -> AuditEvent:
     """The record as stored: its JSON text and hash, with the columns lookups filter on."""
     record, digest = record_text(document)
-    # Positional, in AuditEvent's field order: every event is built here, and fourteen keyword
-    # arguments cost a third of the constructor's time.
-    return AuditEvent(
+    # Positional, in AuditEvent's field order: every event built in full is built here.
+    return new_audit_event(
         document["eventID"],
         document["recipientAccountId"],
         event_time,
@@ -148,12 +149,41 @@ def stored_event(
 
 def finish_event(draft: EventDraft) -> AuditEvent:
     """The stored form of the draft: the record's JSON text, its hash, and lookup columns."""
-    return build_event(draft)[0]
+    return _built(draft, with_document=False)[0]
 
 
 def build_event(draft: EventDraft) -> tuple[AuditEvent, dict[str, Any]]:
     """The stored event and the record as a dict (what listeners get, without re-parsing)."""
-    document = _record(draft, is_read_only_event(draft.event_name))
+    event, document = _built(draft, with_document=True)
+    assert document is not None
+    return event, document
+
+
+# Templates by shape; None marks a shape seen once (most one-off calls are never seen again).
+_TEMPLATES: dict[ShapeKey, RecordTemplate | None] = {}
+_CACHED_SHAPES = 2048
+
+
+def _built(draft: EventDraft, with_document: bool) -> tuple[AuditEvent, dict[str, Any] | None]:
+    read_only = is_read_only_event(draft.event_name)
+    key = shape_of(draft, keeps_response=not read_only or draft.event_name in _READ_ONLY_NAMES)
+    if key is not None:
+        template = _TEMPLATES.get(key)
+        if template is not None:
+            built = template.build(draft, with_document)
+            if built is not None:
+                return built
+    event, document = _full(draft, read_only)
+    if key is not None:
+        if len(_TEMPLATES) >= _CACHED_SHAPES:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = RecordTemplate.of(draft, document, event) if key in _TEMPLATES else None
+    return event, document
+
+
+def _full(draft: EventDraft, read_only: bool) -> tuple[AuditEvent, dict[str, Any]]:
+    """The record built member by member, and its event."""
+    document = _record(draft, read_only)
     caller = draft.caller
     event = stored_event(
         document,

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["ascii_record_bytes", "record_hash", "record_text"]
+__all__ = ["ascii_record_bytes", "member_text", "record_hash", "record_text"]
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
@@ -36,6 +36,12 @@ def _orjson_text(document: Mapping[str, Any]) -> bytes | None:
         return orjson.dumps(document, default=str, option=_OPTIONS)
     except orjson.JSONEncodeError:
         return None
+
+
+def member_text(value: Any) -> bytes:
+    """One value's text exactly as orjson writes it inside a record (templates splice it in);
+    raises orjson.JSONEncodeError for a value orjson refuses."""
+    return orjson.dumps(value, default=str, option=_OPTIONS)
 
 
 def record_text(document: Mapping[str, Any]) -> tuple[str, str]:

@@ -186,22 +186,27 @@ class AuditRecorder:
                     kind, item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            events = ready
-            for draft in drafts:
-                try:
-                    event, document = build_event(draft)
-                    events.append(event)
-                    if self._listeners:
-                        self._documents[event.event_id] = document
-                except Exception:
-                    _logger.exception("could not build the audit event of request %s", draft.request_id)
-            self._write(events)
+            self._write(self._built(drafts, ready))
             self._notify(stored)
             for waiter in waiters:
                 waiter.set()
             self._maybe_seal()
             if stop:
                 return
+
+    def _built(self, drafts: list[EventDraft], events: list[AuditEvent]) -> list[AuditEvent]:
+        """`events` and then the drafts' events; their records are kept for the listeners."""
+        documents = self._documents if self._listeners else None
+        for draft in drafts:
+            try:
+                if documents is None:
+                    events.append(finish_event(draft))
+                else:
+                    event, documents[draft.event_id] = build_event(draft)
+                    events.append(event)
+            except Exception:
+                _logger.exception("could not build the audit event of request %s", draft.request_id)
+        return events
 
     def _write(self, events: list[AuditEvent]) -> None:
         self._backlog.extend(events)

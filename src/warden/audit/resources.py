@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["resources_of"]
+__all__ = ["named_by", "resources_of", "with_created"]
 
 _BY_PARAMETER = {
     "UserName": "AWS::IAM::User",
@@ -37,16 +37,29 @@ _CREATED = {
 
 def resources_of(params: Mapping[str, Any] | None, result: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     """Looks only at the parameters and result members present (most calls name one or none)."""
+    return with_created(named_by(params), result)
+
+
+def named_by(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """The resources the parameters name (the part a repeated call shares with its template)."""
     found: list[tuple[str, str]] = []
     for name, value in (params or {}).items():
         kind = _BY_PARAMETER.get(name)
         if kind is not None and isinstance(value, str) and value:
             found.append((kind, value))
-    for element, entity in (result or {}).items():
+    return tuple(found)
+
+
+def with_created(named: tuple[tuple[str, str], ...], result: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """`named` and, after them, the entities the result returns that `named` does not list."""
+    if not result or _CREATED.keys().isdisjoint(result):
+        return named
+    found = list(named)
+    for element, entity in result.items():
         created = _CREATED.get(element)
         if created is None or not isinstance(entity, Mapping):
             continue
         value = entity.get(created[0])
         if isinstance(value, str) and value and (created[1], value) not in found:
             found.append((created[1], value))
-    return tuple(found)
+    return named if len(found) == len(named) else tuple(found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
@@ -19,11 +19,38 @@ from warden.protocol import REDACTED, Operation, is_sensitive
 __all__ = ["request_parameters", "response_elements", "trail_date", "trail_time"]
 
 
+# The second last written: (its start, the next second's start, its text), all in UTC.
+_last_second = (datetime.min.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC), "")
+_SECOND = timedelta(seconds=1)
+
+
 def trail_time(moment: datetime) -> str:
     """CloudTrail's `eventTime` and session `creationDate`: ISO 8601 to the second, in UTC.
 
-    Formatted by hand: every recorded event pays for it; strftime costs twice as much, an
-    f-string with format specifications half as much again."""
+    Every recorded event pays for it, and events come many to a second: the last second's text
+    is reused while times fall inside it (comparing two UTC datetimes is a tenth of the cost
+    of formatting one)."""
+    start, end, text = _last_second
+    if moment.tzinfo is UTC and start <= moment < end:
+        return text
+    text = _formatted(moment)
+    if moment.tzinfo is UTC:
+        _remember(moment, text)
+    return text
+
+
+def _remember(moment: datetime, text: str) -> None:
+    global _last_second
+    start = moment.replace(microsecond=0)
+    try:
+        _last_second = (start, start + _SECOND, text)
+    except OverflowError:  # the last second of year 9999
+        pass
+
+
+def _formatted(moment: datetime) -> str:
+    """By hand: strftime costs twice as much, an f-string with format specifications half as
+    much again."""
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031
         moment.year,
         moment.month,

@@ -147,7 +147,7 @@ _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 @dataclass(frozen=True, slots=True)
 class _EventInsert:
-    """The event INSERT as the driver's own SQL, fed plain tuples.
+    """The event and resource INSERTs as the driver's own SQL, fed plain tuples.
 
     Through Core, building each row's bound parameters (a dict per row, processed column by
     column) cost more CPU than SQLite spent inserting the row; the writer thread stores every
@@ -156,6 +156,10 @@ class _EventInsert:
     sql: str
     sql_returning_seq: str
     bind_time: Callable[[datetime], object]
+    resource_sql: str
+    # SELECT event_id, seq ... WHERE event_id IN ( -- completed with one placeholder per id.
+    seq_sql: str
+    placeholder: str
 
     def rows(self, events: Sequence[AuditEvent]) -> list[tuple[object, ...]]:
         bind_time = self.bind_time
@@ -188,9 +192,20 @@ def _new_event_insert(dialect: Dialect) -> _EventInsert:
         f"INSERT INTO {quote(s.audit_events.name)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "
         f"VALUES ({', '.join(placeholder for _ in _EVENT_COLUMNS)})"
     )
-    return _EventInsert(sql, f"{sql} RETURNING {quote(_e.seq.name)}", bind_time)
+    resources = s.audit_event_resources
+    resource_sql = (
+        f"INSERT INTO {quote(resources.name)} ({', '.join(quote(c.name) for c in (_r.seq, _r.resource_type, _r.resource_name))}) "
+        f"VALUES ({placeholder}, {placeholder}, {placeholder})"
+    )
+    seq_sql = (
+        f"SELECT {quote(_e.event_id.name)}, {quote(_e.seq.name)} FROM {quote(s.audit_events.name)} "
+        f"WHERE {quote(_e.event_id.name)} IN ("
+    )
+    return _EventInsert(sql, f"{sql} RETURNING {quote(_e.seq.name)}", bind_time, resource_sql, seq_sql, placeholder)
 
 
+# Event ids looked up per query: well under SQLite's limit on bound parameters.
+_IDS_PER_QUERY = 500
 _EVENT_INSERTS: weakref.WeakKeyDictionary[Dialect, _EventInsert] = weakref.WeakKeyDictionary()
 
 
@@ -218,18 +233,13 @@ class AuditMixin(SqlTransactionBase):
             # row by row on SQLite, which made storing a batch of events cost one statement each.
             self._conn.exec_driver_sql(statement.sql, rows)
             seq_of = {}
-            if named:
-                found = self._conn.execute(
-                    select(_e.event_id, _e.seq).where(_e.event_id.in_([e.event_id for e in named]))
-                )
-                seq_of = {event_id: seq for event_id, seq in found}
-        resources = [
-            {"seq": seq_of[event.event_id], "resource_type": kind, "resource_name": name}
-            for event in named
-            for kind, name in event.resources
-        ]
+            for start in range(0, len(named), _IDS_PER_QUERY):
+                ids = [e.event_id for e in named[start : start + _IDS_PER_QUERY]]
+                sql = f"{statement.seq_sql}{', '.join(statement.placeholder for _ in ids)})"
+                seq_of.update(self._conn.exec_driver_sql(sql, tuple(ids)).all())
+        resources = [(seq_of[event.event_id], kind, name) for event in named for kind, name in event.resources]
         if resources:
-            self._conn.execute(insert(s.audit_event_resources), resources)
+            self._conn.exec_driver_sql(statement.resource_sql, resources)
 
     def _with_resources(self, rows: Sequence[Row[Any]]) -> list[StoredAuditEvent]:
         seqs = [row._mapping["seq"] for row in rows]
