@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from warden.store.errors import StoreUnavailable
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy import schema
+from warden.store.sqlalchemy.connections import OpenConnections
 from warden.store.sqlalchemy.engine import DEFAULT_POOL_SIZE, begin_transaction, create_store_engine
 from warden.store.sqlalchemy.migrate import upgrade_to_head
 from warden.store.sqlalchemy.transaction import SqlTransaction
@@ -23,6 +24,9 @@ class SqlStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # SQLite files only (see connections.py); an in-memory database has one connection.
+        file_sqlite = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+        self._open = OpenConnections(engine) if file_sqlite else None
 
     @property
     def engine(self) -> Engine:
@@ -30,10 +34,20 @@ class SqlStore:
 
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Transaction]:
-        with self._engine.connect() as conn, begin_transaction(conn, readonly):
-            yield SqlTransaction(conn)
+        if self._open is None:
+            with self._engine.connect() as conn, begin_transaction(conn, readonly):
+                yield SqlTransaction(conn)
+            return
+        conn = self._open.acquire()
+        try:
+            with begin_transaction(conn, readonly):
+                yield SqlTransaction(conn)
+        finally:
+            self._open.release(conn)
 
     def close(self) -> None:
+        if self._open is not None:
+            self._open.close()
         self._engine.dispose()
 
     def wipe(self) -> None:
