@@ -39,6 +39,7 @@ __all__ = [
     "PasswordPolicyViolation",
     "PolicyEvaluation",
     "PolicyNotAttachable",
+    "RequestEntityTooLarge",
     "RequestExpired",
     "ServiceFailure",
     "SignatureDoesNotMatch",
@@ -109,6 +110,13 @@ class MalformedQueryString(_ClientError):
 
 class InvalidAction(_ClientError):
     code = "InvalidAction"
+
+
+class RequestEntityTooLarge(_ClientError):
+    """A request body over the size warden reads (the body is not read, so no Action is known)."""
+
+    code = "RequestEntityTooLarge"
+    http_status = 413
 
 
 class NotImplementedOperation(_ClientError):

@@ -7,7 +7,8 @@ writes. orjson writes that same text several times faster for the records warden
 (strings, booleans, null, integers, nested objects). Dates and dataclasses are handed to
 `default` rather than written orjson's own way; a record orjson refuses (an integer past 64
 bits, a non-string key, deep nesting, a lone surrogate) goes to the standard library, which
-accepts or fails on it as it always did. Floats keep their value but not always their digits
+accepts or fails on it as it always did, except that a lone surrogate (a header that was not
+UTF-8, a `\\ud800` escape in a JSON body) is stored as U+FFFD: UTF-8 cannot hold it. Floats keep their value but not always their digits
 (1e-7 for 1e-07), and NaN becomes null; no operation warden serves carries a float.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +25,7 @@ import orjson
 __all__ = ["ascii_record_bytes", "member_text", "record_hash", "record_text"]
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def record_hash(record: str) -> str:
@@ -49,7 +52,8 @@ def record_text(document: Mapping[str, Any]) -> tuple[str, str]:
     serializer produced rather than re-encoded."""
     data = _orjson_text(document)
     if data is None:
-        data = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+        data = _SURROGATES.sub("\ufffd", text).encode("utf-8")
     return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 

@@ -9,6 +9,7 @@ compiled validator the Query protocol uses.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -36,6 +37,9 @@ _JSON_CODES = {
     InvalidAction.code: "UnknownOperationException",
     MissingAction.code: "UnknownOperationException",
 }
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -81,10 +85,19 @@ def decode_json_request(
     return operation, params
 
 
+def _utf8(document: Any) -> bytes:
+    """Compact JSON as UTF-8; a lone surrogate (echoed from a header that was not UTF-8, or from
+    a `\\ud800` escape in the request) is written as U+FFFD, which UTF-8 can carry."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text).encode("utf-8")
+
+
 def encode_json_response(operation: Operation, result: Mapping[str, Any]) -> bytes:
     """The output shape as compact JSON: timestamps as epoch seconds, blobs as base64."""
-    document = _writer(operation.service_name).document(operation.output_shape, result)
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _utf8(_writer(operation.service_name).document(operation.output_shape, result))
 
 
 def json_error_code(error: AwsError) -> str:
@@ -94,5 +107,4 @@ def json_error_code(error: AwsError) -> str:
 
 def encode_json_error(error: AwsError) -> bytes:
     """`{"__type": ..., "message": ...}`; the request id travels in `x-amzn-RequestId`."""
-    document = {"__type": json_error_code(error), "message": error.message}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _utf8({"__type": json_error_code(error), "message": error.message})

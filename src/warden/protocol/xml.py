@@ -1,7 +1,9 @@
 """A minimal streaming XML writer: every text and attribute value passes through one escaper.
 
-Responses carry user-controlled strings (names, tag values, policy documents), so no value ever
-reaches the output without escaping; element names come only from the service model.
+Responses carry user-controlled strings (names, tag values, policy documents, and values echoed
+in error messages), so no value ever reaches the output without escaping; element names come only
+from the service model. Characters XML 1.0 cannot carry at all (most C0 controls, lone
+surrogates, U+FFFE and U+FFFF) become U+FFFD, so every answer stays a document clients can parse.
 """
 
 from __future__ import annotations
@@ -14,19 +16,26 @@ _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
 )
+# https://www.w3.org/TR/xml/#charsets: not even a character reference may name these.
+_NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_NOT_XML_CHARS = re.compile(f"[{_NOT_XML}]")
 # Most values need no escaping; a C-level search finds that far faster than translate() copies.
-_TEXT_SPECIAL = re.compile("[&<>\r]")
-_ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
+_TEXT_SPECIAL = re.compile(f"[&<>\r{_NOT_XML}]")
+_ATTRIBUTE_SPECIAL = re.compile(f'[&<>"\r\n\t{_NOT_XML}]')
+
+
+def _xml_chars(value: str) -> str:
+    return _NOT_XML_CHARS.sub("\ufffd", value)
 
 
 def escape_text(value: str) -> str:
     """Escape character data; `\\r` becomes a reference so XML parsers do not normalise it away."""
-    return value.translate(_TEXT) if _TEXT_SPECIAL.search(value) else value
+    return _xml_chars(value).translate(_TEXT) if _TEXT_SPECIAL.search(value) else value
 
 
 def escape_attribute(value: str) -> str:
     """Escape a double-quoted attribute value, keeping whitespace characters intact."""
-    return value.translate(_ATTRIBUTE) if _ATTRIBUTE_SPECIAL.search(value) else value
+    return _xml_chars(value).translate(_ATTRIBUTE) if _ATTRIBUTE_SPECIAL.search(value) else value
 
 
 class XmlWriter:

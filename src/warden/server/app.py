@@ -12,24 +12,16 @@ from typing import Any
 import anyio.to_thread
 
 from warden.audit.signin import console_login_event
-from warden.server.pipeline import Pipeline
+from warden.server.pipeline import MAX_BODY_BYTES, Pipeline
 from warden.server.runtime import Runtime
 from warden.server.signin_http import SIGNIN_PATH, SigninEndpoint
 from warden.services.signin import SigninOutcome
 
 __all__ = ["MAX_BODY_BYTES", "WardenApp"]
 
-MAX_BODY_BYTES = 1024 * 1024
-
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-_TOO_LARGE = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
-    b"<Code>RequestEntityTooLarge</Code><Message>Request body must be at most 1048576 bytes."
-    b"</Message></Error></ErrorResponse>"
-)
 
 
 async def _reply(send: Send, status: int, body: bytes, content_type: str, extra: list[tuple[bytes, bytes]]) -> None:
@@ -79,10 +71,7 @@ class WardenApp:
             await _reply(send, 200, json.dumps({"status": "ok"}).encode(), "application/json", [])
             return
         body = await _read_body(receive)
-        if body is None:
-            await _reply(send, 413, _TOO_LARGE, "text/xml", [])
-            return
-        if path == SIGNIN_PATH and method == "POST":
+        if path == SIGNIN_PATH and method == "POST" and body is not None:
             status, payload = await self._signin.handle(scope, body)
             await _reply(send, status, payload, "application/json", [(b"cache-control", b"no-store")])
             return

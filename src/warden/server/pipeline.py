@@ -7,6 +7,7 @@ the parameters -> authorize and run the handler in one transaction -> encode the
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from warden.errors import (
     AccessDenied,
     AwsError,
     NotImplementedOperation,
+    RequestEntityTooLarge,
 )
 from warden.protocol import (
     Operation,
@@ -47,9 +49,11 @@ from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 from warden.services.sts_session_token import check_session_token_scope
 
-__all__ = ["Pipeline", "Response", "warm_up"]
+__all__ = ["MAX_BODY_BYTES", "Pipeline", "Response", "warm_up"]
 
 _logger = logging.getLogger("warden.server")
+
+MAX_BODY_BYTES = 1024 * 1024
 
 IAM_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 _SERVICES: dict[str, tuple[str, HandlerTable]] = {
@@ -68,6 +72,7 @@ _JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
 _STORELESS = {("sts", "GetCallerIdentity")}
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,9 @@ class Pipeline:
         self._runtime = runtime
         self._mock = runtime.settings.mock
 
-    async def handle(self, scope: Mapping[str, Any], body: bytes) -> Response:
+    async def handle(self, scope: Mapping[str, Any], body: bytes | None) -> Response:
+        """Answer one request; `body` is None when it was longer than MAX_BODY_BYTES and not read
+        (answered RequestEntityTooLarge, with a request id and an audit event like any other)."""
         runtime = self._runtime
         request_id = runtime.env.ids.request_id()
         started = time.perf_counter()
@@ -160,10 +167,12 @@ class Pipeline:
         namespace = IAM_NAMESPACE
         json_wire = False
         try:
-            request = HttpRequest.from_asgi(scope, body)
-            draft.user_agent = request.header("user-agent") or ""
+            request = HttpRequest.from_asgi(scope, body or b"")
+            draft.user_agent = _SURROGATES.sub("\ufffd", request.header("user-agent") or "")
             target = request.header("x-amz-target")
             json_wire = target is not None
+            if body is None:
+                raise RequestEntityTooLarge(f"Request body must be at most {MAX_BODY_BYTES} bytes.")
             params = {} if json_wire else _form_params(request)
             draft.name_from_request(target.rpartition(".")[2] if target else params.get("Action"))
             info = self._signature(request, draft)
@@ -179,7 +188,7 @@ class Pipeline:
             check_session_token_scope(caller, service_name)
             record.principal, record.access_key_id = caller.arn, caller.access_key_id
             if json_wire:
-                operation, values = decode_json_request(service, target, body)
+                operation, values = decode_json_request(service, target, request.body)
             else:
                 operation, values = decode_query_request(service, params)
             record.action = draft.event_name = operation.name
@@ -237,7 +246,9 @@ class Pipeline:
         """The claimed signature; None only for an unsigned request in mock mode."""
         try:
             info = parse_signature(request)
-            draft.claimed_access_key_id = info.access_key_id
+            # Header text keeps bytes that are not UTF-8 (as surrogates) for the signature's
+            # sake; the trail stores text, so they are recorded as U+FFFD.
+            draft.claimed_access_key_id = _SURROGATES.sub("\ufffd", info.access_key_id)
             return info
         except AwsError:
             if self._mock:

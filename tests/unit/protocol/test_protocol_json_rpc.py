@@ -152,3 +152,10 @@ def test_organizations_request_round_trips() -> None:
     target, body = _serialize(organizations, "CreateAccount", params)
     assert decode_json_request(organizations, target, body)[1] == params
     assert json_content_type(organizations) == "application/x-amz-json-1.1"
+
+
+def test_an_error_echoing_a_lone_surrogate_is_still_utf8_json() -> None:
+    # Found by the fuzzer: header bytes that are not UTF-8 reach messages as lone surrogates
+    # (an Authorization header echoed by IncompleteSignature); JSON answers carry them as U+FFFD.
+    body = encode_json_error(ValidationError("bad \udcff value"))
+    assert json.loads(body.decode("utf-8")) == {"__type": "ValidationException", "message": "bad \ufffd value"}

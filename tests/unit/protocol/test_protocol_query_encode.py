@@ -204,3 +204,12 @@ def test_error_document_shape() -> None:
         b"<Code>NoSuchEntity</Code><Message>gone</Message></Error><RequestId>rid</RequestId>"
         b"</ErrorResponse>"
     )
+
+
+def test_an_error_echoing_control_characters_stays_well_formed_xml() -> None:
+    # Found by the fuzzer: a PolicyArn of "0000000000000000000\x08" is echoed in NoSuchEntity's
+    # message, and XML 1.0 cannot carry U+0008 even as a reference; it is written as U+FFFD.
+    error = NoSuchEntity("Policy 0\x08\x00\ud800\uffff does not exist or is not attachable.")
+    root = ElementTree.fromstring(encode_query_error(error, "req-1"))
+    message = root.findtext("a:Error/a:Message", namespaces={"a": "https://iam.amazonaws.com/doc/2010-05-08/"})
+    assert message == "Policy 0\ufffd\ufffd\ufffd\ufffd does not exist or is not attachable."

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from harness import Harness, make_harness
-from warden.errors import AccessDenied, EntityAlreadyExists, MalformedPolicyDocument, NoSuchEntity
+from warden.errors import (
+    AccessDenied,
+    EntityAlreadyExists,
+    InvalidInput,
+    MalformedPolicyDocument,
+    NoSuchEntity,
+)
 from warden.services import iam
 
 READ = json.dumps(
@@ -127,3 +133,17 @@ def test_account_authorization_details_pages_through_everything(h: Harness) -> N
     assert len(first["Policies"]) == 2 and first["IsTruncated"]
     rest = h.call("GetAccountAuthorizationDetails", {"Filter": ["AWSManagedPolicy"], "Marker": first["Marker"]})
     assert len(first["Policies"]) + len(rest["Policies"]) == 6
+
+
+def test_a_context_entry_without_a_name_is_invalid_input(h: Harness) -> None:
+    # Found by the fuzzer (every member of a ContextEntry is optional in the model): was a 500.
+    with pytest.raises(InvalidInput, match="context entry 1 has no ContextKeyName"):
+        h.call("SimulateCustomPolicy", {"PolicyInputList": [READ], "ActionNames": ["s3:GetObject"],
+                                        "ContextEntries": [{"ContextKeyValues": ["x"]}]})
+
+
+def test_a_resource_owner_that_is_not_an_arn_is_invalid_input(h: Harness) -> None:
+    # Found by the fuzzer: ResourceOwner=0 was a 500.
+    with pytest.raises(InvalidInput, match="ResourceOwner 0 is not the ARN of an account"):
+        h.call("SimulateCustomPolicy", {"PolicyInputList": [READ], "ActionNames": ["s3:GetObject"],
+                                        "ResourceOwner": "0"})

@@ -22,6 +22,7 @@ from warden.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     InvalidAuthenticationCode,
+    InvalidInput,
     NoSuchEntity,
 )
 from warden.services import iam
@@ -70,6 +71,16 @@ def test_create_returns_seed_and_qr_once_and_seals_the_seed(h: Harness) -> None:
     assert h.env.secrets.open(stored.seed_ciphertext.decode("ascii"), record=SERIAL) == seed.encode()
     listed = h.call("ListVirtualMFADevices")["VirtualMFADevices"]
     assert listed == [{"SerialNumber": SERIAL}]
+
+
+def test_a_name_too_long_for_a_serial_number_is_invalid_input(h: Harness) -> None:
+    # Found by the fuzzer: the model sets no maximum on VirtualMFADeviceName, and a 5,000-character
+    # name was a 500 (no QR code holds it). Every operation that names a device takes a
+    # SerialNumber of at most 256 characters, so such a device could never be used.
+    longest = "n" * (256 - len(f"arn:aws:iam::{ACCOUNT_ID}:mfa/"))
+    assert _create(h, longest)[0] == f"arn:aws:iam::{ACCOUNT_ID}:mfa/{longest}"
+    with pytest.raises(InvalidInput, match="serial number would be 257 characters long"):
+        _create(h, longest + "n")
 
 
 def test_the_qr_code_names_the_account_by_its_alias(h: Harness) -> None:

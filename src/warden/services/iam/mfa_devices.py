@@ -25,6 +25,7 @@ from warden.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     InvalidAuthenticationCode,
+    InvalidInput,
     LimitExceeded,
     NoSuchEntity,
     ValidationError,
@@ -96,6 +97,10 @@ def _assigned_device(call: Call, owner: User | None, serial_number: str) -> MfaD
     return device
 
 
+# serialNumberType's maximum length in IAM's model: what EnableMFADevice and the others accept.
+MAX_SERIAL_NUMBER = 256
+
+
 def _qr_png(uri: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(uri, error="m", micro=False).save(buffer, kind="png", scale=4)
@@ -107,6 +112,13 @@ def create_virtual_mfa_device(call: Call, params: dict[str, Any]) -> Mapping[str
     tags = tags_from_params(params)
     serial = call.iam_arn("mfa", path, name)
     call.authorize("iam:CreateVirtualMFADevice", serial, context=request_tag_context(tags))
+    if len(serial) > MAX_SERIAL_NUMBER:
+        # The model sets no maximum on the name, but every operation that names the device
+        # takes a SerialNumber of at most 256 characters: such a device could never be used.
+        raise InvalidInput(
+            f"Invalid input: the device's serial number would be {len(serial)} characters long; it must be "
+            f"at most {MAX_SERIAL_NUMBER}. Choose a shorter VirtualMFADeviceName or Path."
+        )
     if find_device(call, serial) is not None:
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = new_seed(call.services.ids.token_bytes(SEED_BYTES))

@@ -132,11 +132,22 @@ def _principal_of(call: Call, arn: str, action: str) -> tuple[PrincipalKind, str
 
 def _context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | tuple[str, ...]]:
     context: dict[str, str | tuple[str, ...]] = {}
-    for entry in entries:
+    for index, entry in enumerate(entries, 1):
+        name = entry.get("ContextKeyName")
+        if name is None:  # the model leaves every member of a ContextEntry optional
+            raise InvalidInput(f"Invalid input: context entry {index} has no ContextKeyName.")
         values = tuple(entry.get("ContextKeyValues") or ())
         key_type = entry.get("ContextKeyType", "string")
-        context[entry["ContextKeyName"]] = values if key_type.endswith("List") else (values[0] if values else "")
+        context[name] = values if key_type.endswith("List") else (values[0] if values else "")
     return context
+
+
+def _resource_account(owner: str) -> str:
+    """The account of a ResourceOwner ARN (`arn:aws:iam::123456789012:root`)."""
+    parts = owner.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
+        raise InvalidInput(f"Invalid input: ResourceOwner {owner} is not the ARN of an account.")
+    return parts[4]
 
 
 def _page(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,6 +176,7 @@ def _simulate(
         PolicySet(identity=tuple(identity_policies), permissions_boundary=boundary_policy, resource=resource_policy)
     )
     context = _context(params.get("ContextEntries") or ())
+    resource_account = _resource_account(params["ResourceOwner"]) if params.get("ResourceOwner") else None
     results: list[dict[str, Any]] = []
     for action in params["ActionNames"]:
         for resource in params.get("ResourceArns") or ["*"]:
@@ -174,8 +186,8 @@ def _simulate(
                 "resource": resource,
                 "context": context,
             }
-            if params.get("ResourceOwner"):
-                request_dict["resource_account"] = params["ResourceOwner"].split(":")[4]
+            if resource_account:
+                request_dict["resource_account"] = resource_account
             try:
                 request = Request.from_dict(request_dict, now=call.now)
             except PolicyError as error:
