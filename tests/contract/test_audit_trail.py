@@ -334,3 +334,26 @@ def test_driver_bound_times_are_what_the_column_type_binds(dialect: Dialect, mom
     assert ours == theirs
     if isinstance(ours, datetime):
         assert ours.utcoffset() == theirs.utcoffset() == timedelta(0)
+
+
+def test_values_longer_than_their_columns_are_stored_cut_and_kept_whole_in_the_record(trail: Store) -> None:
+    """A malformed request's values (here an access key id of 300 characters and a service of
+    200, read from its Authorization header) fit the lookup columns (PostgreSQL enforces their
+    widths) and stay whole in the record, whose hash covers them."""
+    key_id = "AKIA" + "X" * 296
+    draft = EventDraft(
+        event_id="00000000-0000-4000-8000-00000000cafe", request_id="req-long", event_time=T0,
+        service="s" * 200, region="us-east-1", source_ip="127.0.0.1", user_agent="test",
+        claimed_access_key_id=key_id,
+    )
+    draft.fail("InvalidClientTokenId", "The security token included in the request is invalid.")
+    event = finish_event(draft)
+    with trail.transaction() as tx:
+        tx.append_audit_events([event])
+    with trail.transaction(readonly=True) as tx:
+        (found,) = tx.lookup_audit_events(AuditQuery(), 10)
+    assert found.event.access_key_id == key_id[:32]
+    assert found.event.event_source == ("s" * 200)[:64]
+    record = json.loads(found.event.record)
+    assert record["userIdentity"]["accessKeyId"] == key_id
+    assert record["eventSource"] == "s" * 200 + ".amazonaws.com"

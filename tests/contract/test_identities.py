@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from warden.model import Account, PasswordPolicy, Tag
+from warden.model import Account, PasswordPolicy, PrincipalKind, Tag, TaggedKind
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound, Store
 
 from .factories import NOW, group, role, user
@@ -145,3 +145,27 @@ def test_role_crud_and_last_used(store: Store, account: str) -> None:
         assert tx.count_roles(account) == 1
         tx.delete_role(account, "Deployer")
         assert tx.get_role(account, "Deployer") is None
+
+
+def test_a_name_or_arn_holding_a_nul_names_nothing(store: Store, account: str) -> None:
+    """PostgreSQL text cannot hold a NUL, so no stored name or ARN has one; looking one up finds
+    nothing on both backends (PostgreSQL would refuse the query). ARNs reach the store with no
+    pattern to refuse a NUL first (`PolicyArn=...%00...`)."""
+    with store.transaction() as tx:
+        tx.create_user(user(account, "ana"))
+    arn = f"arn:aws:iam::{account}:policy/p\x00"
+    with store.transaction(readonly=True) as tx:
+        assert tx.get_user(account, "ana\x00") is None
+        assert tx.get_group(account, "g\x00") is None
+        assert tx.get_role(account, "r\x00") is None
+        assert tx.get_instance_profile(account, "i\x00") is None
+        assert tx.get_login_profile(account, "ana\x00") is None
+        assert tx.get_mfa_device(account, f"arn:aws:iam::{account}:mfa/m\x00") is None
+        assert tx.get_policy(account, arn) is None
+        assert tx.get_policy_version(account, arn, "v1") is None
+        with pytest.raises(NotFound):
+            tx.list_tags(account, TaggedKind.POLICY, arn)
+    with pytest.raises(NotFound), store.transaction() as tx:
+        tx.detach_policy(account, PrincipalKind.USER, "ana", arn)
+    with pytest.raises(NotFound), store.transaction() as tx:
+        tx.detach_policy(account, PrincipalKind.USER, "ana\x00", "arn:aws:iam::aws:policy/ReadOnlyAccess")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from warden.audit.identity import caller_identity, lookup_username, unknown_identity
 from warden.audit.record_json import record_hash, record_text
@@ -18,7 +18,7 @@ from warden.audit.resources import resources_of
 from warden.audit.templates import RecordTemplate, ShapeKey, shape_of
 from warden.audit.wire import request_parameters, response_elements, trail_time
 from warden.model import AuditEvent
-from warden.model.audit import new_audit_event
+from warden.model.audit import COLUMN_WIDTHS, new_audit_event
 from warden.protocol import Operation
 from warden.services.caller import Caller
 from warden.services.dispatch import is_read_only
@@ -128,23 +128,38 @@ def stored_event(
 ) -> AuditEvent:
     """The record as stored: its JSON text and hash, with the columns lookups filter on."""
     record, digest = record_text(document)
-    # Positional, in AuditEvent's field order: every event built in full is built here.
+    # Positional, in AuditEvent's field order: every event built in full is built here. The
+    # values a request chooses are fitted to their columns; the record keeps them whole.
     return new_audit_event(
         document["eventID"],
         document["recipientAccountId"],
         event_time,
-        document["eventSource"],
-        document["eventName"],
+        _fit(document["eventSource"], _WIDTHS["event_source"]),
+        _fit(document["eventName"], _WIDTHS["event_name"]),
         document["readOnly"],
-        username,
-        access_key_id,
+        _fit(username, _WIDTHS["username"]),
+        _fit(access_key_id, _WIDTHS["access_key_id"]),
         identity_type,
-        principal_arn,
+        _fit(principal_arn, _WIDTHS["principal_arn"]),
         error_code,
         record,
         digest,
         resources,
     )
+
+
+_WIDTHS = COLUMN_WIDTHS
+_Text = TypeVar("_Text", str, str | None)
+
+
+def _fit(value: _Text, width: int) -> _Text:
+    """`value` as its column can hold it: at most `width` characters, and no NUL (a presigned
+    URL's `%00`), which PostgreSQL text cannot hold."""
+    if value is None:
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    return value[:width] if len(value) > width else value
 
 
 def finish_event(draft: EventDraft) -> AuditEvent:

@@ -32,6 +32,9 @@ Listener = Callable[[dict[str, Any]], None]
 
 _BATCH = 500
 _MAX_BACKLOG = 100_000
+# A batch whose first events all fail one by one means the store is down, not that they are bad.
+_FAILURES_MEANING_OUTAGE = 3
+_REFUSALS_BEFORE_DROP = 5
 # After the first event of a batch arrives, the writer waits this long for more before it
 # writes: under load one transaction (one commit, one sync of the log, one wake-up of the
 # thread) then carries hundreds of events instead of a few. flush() and close() cut the wait
@@ -81,6 +84,8 @@ class AuditRecorder:
         self._listeners: list[Listener] = []
         self._thread: threading.Thread | None = None
         self._backlog: list[AuditEvent] = []
+        # Events the store refused while it stored others, with how many times (see _retry_refused).
+        self._refused: list[tuple[AuditEvent, int]] = []
         # Records built on the writer thread, kept as dicts until the listeners have seen them.
         self._documents: dict[str, dict[str, Any]] = {}
         self._last_seal = time.monotonic()
@@ -217,15 +222,59 @@ class AuditRecorder:
             return
         pending, self._backlog = self._backlog, []
         try:
-            with self._store.transaction() as tx:
-                tx.append_audit_events(pending)
+            self._append(pending)
         except Exception:
-            _logger.exception("could not store %d audit events; will retry", len(pending))
-            self._backlog = pending[-_MAX_BACKLOG:] + self._backlog
+            _logger.exception("could not store %d audit events; trying them one by one", len(pending))
+            stored, unstored = self._append_one_by_one(pending)
+            self._notify(stored)
+            self._backlog = unstored[-_MAX_BACKLOG:] + self._backlog
             if len(self._documents) > _MAX_BACKLOG:
                 self._documents.clear()  # listeners re-parse the stored JSON instead
             return
         self._notify(pending)
+        self._retry_refused()
+
+    def _append(self, events: list[AuditEvent]) -> None:
+        with self._store.transaction() as tx:
+            tx.append_audit_events(events)
+
+    def _append_one_by_one(self, events: list[AuditEvent]) -> tuple[list[AuditEvent], list[AuditEvent]]:
+        """(stored, still to store). One event the store refuses must not keep the others out of
+        the trail: it is set aside (see `_retry_refused`). When the first few all fail, the store
+        itself is failing, and every event waits for the next retry."""
+        stored: list[AuditEvent] = []
+        refused: list[AuditEvent] = []
+        for event in events:
+            try:
+                self._append([event])
+            except Exception:
+                _logger.exception("the store refused audit event %s", event.event_id)
+                refused.append(event)
+                if not stored and len(refused) >= _FAILURES_MEANING_OUTAGE:
+                    return stored, events
+                continue
+            stored.append(event)
+        if not stored:
+            return stored, events
+        self._refused.extend((event, 1) for event in refused)
+        return stored, []
+
+    def _retry_refused(self) -> None:
+        """Retry the events the store refused while it stored others, each alone, right after a
+        batch was stored (so a failure is about the event, not the store). An event refused
+        `_REFUSALS_BEFORE_DROP` times can never be stored: it is dropped, loudly."""
+        refused, self._refused = self._refused, []
+        for event, refusals in refused:
+            try:
+                self._append([event])
+            except Exception:
+                if refusals + 1 >= _REFUSALS_BEFORE_DROP:
+                    _logger.exception("audit event %s was refused %d times and is dropped", event.event_id, refusals + 1)
+                    self._documents.pop(event.event_id, None)
+                else:
+                    self._refused.append((event, refusals + 1))
+                continue
+            self._notify([event])
 
     def _notify(self, events: list[AuditEvent]) -> None:
         if not self._listeners or not events:

@@ -45,7 +45,9 @@ def named_by(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for name, value in (params or {}).items():
         kind = _BY_PARAMETER.get(name)
-        if kind is not None and isinstance(value, str) and value:
+        # A value holding a NUL (an ARN has no pattern to refuse it) names nothing that exists,
+        # and PostgreSQL text could not hold it.
+        if kind is not None and isinstance(value, str) and value and "\x00" not in value:
             found.append((kind, value))
     return tuple(found)
 

@@ -5,7 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["AuditDigest", "AuditEvent", "AuditQuery", "StoredAuditEvent", "new_audit_event"]
+__all__ = ["COLUMN_WIDTHS", "AuditDigest", "AuditEvent", "AuditQuery", "StoredAuditEvent", "new_audit_event"]
+
+# The most characters each text field of an AuditEvent besides `record` may hold: the store's
+# column widths. Only a malformed request carries a longer value (an access key id of 300
+# characters, an Action of 10,000), and the builder cuts it to fit; the record keeps it whole.
+COLUMN_WIDTHS = {
+    "event_id": 36,
+    "account_id": 12,
+    "event_source": 64,
+    "event_name": 128,
+    "username": 256,
+    "access_key_id": 32,
+    "identity_type": 32,
+    "principal_arn": 2048,
+    "error_code": 128,
+}
 
 
 @dataclass(frozen=True, slots=True)

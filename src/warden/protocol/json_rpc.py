@@ -78,7 +78,7 @@ def decode_json_request(
     operation = find_json_operation(service, target)
     try:
         document = json.loads(body) if body.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nesting past the parser's depth
         raise ValidationError("The request body is not valid JSON.") from None
     params = _reader(service.name).read_input(operation.input_shape, document)
     validate_input(operation, params)

@@ -88,7 +88,7 @@ def _decode_token(token: str, fingerprint: str) -> tuple[str, int]:
         document = json.loads(base64.urlsafe_b64decode(token.encode()))
         moment, seq, bound = str(document["t"]), int(document["s"]), document["f"]
         datetime.fromisoformat(moment)
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise InvalidNextTokenException("Invalid NextToken.") from None
     if bound != fingerprint:
         raise InvalidNextTokenException("The NextToken was used with different request parameters.")

@@ -4,6 +4,7 @@ to fill: LookupEvents calls flush so that a caller sees its own latest calls at 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from warden.audit import AuditRecorder, DigestSigner, EventDraft
 from warden.auth.secretbox import MasterKey
 from warden.clock import FrozenClock
-from warden.model import AuditQuery
+from warden.model import AuditEvent, AuditQuery
 from warden.services.caller import Caller, CallerKind
 from warden.store import Store, open_store
 
@@ -69,3 +70,71 @@ def test_close_stores_what_is_still_gathering(store: Store) -> None:
     recorder.submit(_draft(7))
     recorder.close()
     assert _stored_ids(store) == [_draft(7).event_id]
+
+
+class _Refusing:
+    """A store whose transactions refuse to append some events (or every event, while down)."""
+
+    def __init__(self, store: Store, refused: set[str]) -> None:
+        self._store = store
+        self.refused = refused
+        self.down = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    @contextmanager
+    def transaction(self, readonly: bool = False) -> Iterator[object]:
+        with self._store.transaction(readonly=readonly) as tx:
+            yield _RefusingTransaction(tx, self)
+
+
+class _RefusingTransaction:
+    def __init__(self, tx: object, owner: _Refusing) -> None:
+        self._tx, self._owner = tx, owner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._tx, name)
+
+    def append_audit_events(self, events: list[AuditEvent]) -> None:
+        if self._owner.down or any(e.event_id in self._owner.refused for e in events):
+            raise RuntimeError("refused")
+        self._tx.append_audit_events(events)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _recording(refusing: _Refusing, first: int) -> Iterator[AuditRecorder]:
+    """A started recorder on `refusing` that has been handed drafts 0 to `first - 1`."""
+    recorder = AuditRecorder(refusing, DigestSigner(MasterKey.generate()), FrozenClock(T0), gather_seconds=0)  # type: ignore[arg-type]
+    recorder.start()
+    try:
+        for index in range(first):
+            recorder.submit(_draft(index))
+        recorder.flush()
+        yield recorder
+    finally:
+        recorder.close()
+
+
+def test_an_event_the_store_refuses_keeps_no_other_event_out(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """One event that can never be stored neither blocks the batch it came in nor the batches
+    after it; it is retried alone after later batches and dropped, with an error, in the end."""
+    poison = _draft(0).event_id
+    with _recording(_Refusing(store, {poison}), 4) as recorder:
+        assert _stored_ids(store) == [_draft(i).event_id for i in range(1, 4)]
+        for index in range(4, 10):  # each later batch retries the refused event once
+            recorder.submit(_draft(index))
+            recorder.flush()
+        assert _stored_ids(store) == [_draft(i).event_id for i in range(1, 10)]
+        assert f"audit event {poison} was refused 5 times and is dropped" in caplog.text
+
+
+def test_a_store_that_is_down_loses_no_event(store: Store) -> None:
+    refusing = _Refusing(store, set())
+    refusing.down = True
+    with _recording(refusing, 6) as recorder:
+        assert _stored_ids(store) == []
+        refusing.down = False
+        recorder.submit(_draft(6))
+        recorder.flush()
+        assert _stored_ids(store) == [_draft(i).event_id for i in range(7)]

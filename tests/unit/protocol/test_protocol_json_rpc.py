@@ -125,7 +125,8 @@ def test_required_members_in_lists(cloudtrail: Service) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b'{"MaxResults": "ten"}', b'{"LookupAttributes": {}}', b"[1]", b"{not json"]
+    "body",
+    [b'{"MaxResults": "ten"}', b'{"LookupAttributes": {}}', b"[1]", b"{not json", b"[" * 100_000 + b"]" * 100_000],
 )
 def test_malformed_bodies_are_rejected(cloudtrail: Service, body: bytes) -> None:
     with pytest.raises(ValidationError):

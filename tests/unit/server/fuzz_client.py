@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import botocore.auth
+import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select
 
+from pg_support import UrlFactory, postgres_problem
 from warden.audit.alerts.defaults import DEFAULT_RULES
 from warden.auth.passwords import PasswordHasher
 from warden.config import Settings
@@ -289,12 +291,15 @@ class FuzzServer:
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[tuple[FuzzServer, Keys]]:
-    """A runtime with the first account (root keys returned); cheap password hashing, and the
-    shipped alert rules off (they would log a line for most root calls)."""
+def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[tuple[FuzzServer, Keys]]:
+    """A runtime with the first account (root keys returned) on `database_url` (default SQLite in
+    `data_dir`); cheap password hashing, and the shipped alert rules off (they would log a line
+    for most root calls)."""
     quiet = {"version": 1, "rules": [], "builtin": {rule.name: {"enabled": False} for rule in DEFAULT_RULES}}
     (data_dir / "alerts.json").write_text(json.dumps(quiet))
-    settings = Settings(data_dir=data_dir, master_key_b64=MASTER_KEY, region=REGION, access_log=False)
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, master_key_b64=MASTER_KEY, region=REGION, access_log=False
+    )
     runtime = Runtime.build(settings)
     # argon2id at production cost would dominate every login-profile example.
     runtime.env = dataclasses.replace(
@@ -324,3 +329,23 @@ def running_server(data_dir: Path) -> Iterator[tuple[FuzzServer, Keys]]:
                 warden_logger.removeHandler(server.errors)
     finally:
         runtime.close()
+
+
+@contextmanager
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """None for SQLite (the data folder's); an empty PostgreSQL schema's URL, or a visible skip
+    when PostgreSQL cannot be reached. PostgreSQL enforces column widths SQLite ignores."""
+    if backend == "sqlite":
+        yield None
+        return
+    problem = postgres_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    urls = UrlFactory("postgres", tmp_path_factory.mktemp("pg"))
+    try:
+        yield urls.new()
+    finally:
+        urls.cleanup()
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fuzz_client import FuzzServer, Keys, fuzz_settings, running_server  # type: ignore[import-not-found]
+from fuzz_client import BACKENDS, FuzzServer, Keys, database_url, fuzz_settings, running_server  # type: ignore[import-not-found]
 from fuzz_values import ODD_STRINGS  # type: ignore[import-not-found]
 from hypothesis import given
 from hypothesis import strategies as st
@@ -132,9 +132,9 @@ def authorization_headers(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
     return tuple(headers)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FuzzServer, Keys]]:
-    with running_server(tmp_path_factory.mktemp("fuzz-http")) as running:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FuzzServer, Keys]]:
+    with database_url(request.param, tmp_path_factory) as url, running_server(tmp_path_factory.mktemp("fuzz-http"), url) as running:
         yield running
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_client import FuzzServer, Keys, fuzz_settings, running_server  # type: ignore[import-not-found]
+from fuzz_client import BACKENDS, FuzzServer, Keys, database_url, fuzz_settings, running_server  # type: ignore[import-not-found]
 from fuzz_values import ACCOUNT_ID, ENTITIES  # type: ignore[import-not-found]
 from fuzz_wire import WireRequest, form_text, requests_for  # type: ignore[import-not-found]
 from hypothesis import given
@@ -85,10 +85,10 @@ def _between(text: str, tag: str) -> str:
     return text.split(f"<{tag}>", 1)[1].split(f"</{tag}>", 1)[0]
 
 
-@pytest.fixture(scope="module")
-def fuzz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzz(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    with running_server(data_dir) as (server, root):
+    with database_url(request.param, tmp_path_factory) as url, running_server(data_dir, url) as (server, root):
         fuzz = Fuzz(server, {"root": root})
         for user in (*ENTITIES["users"], "fuzz-limited"):
             fuzz.setup_call("CreateUser", UserName=user)

@@ -28,7 +28,7 @@ from warden.store.errors import AlreadyExists, InvalidMarker, NotFound
 from warden.store.pagination import Page, decode_marker, encode_marker
 from warden.store.sqlalchemy import schema as s
 
-__all__ = ["NOTIFY_CHANNEL", "SqlTransactionBase", "path_filter"]
+__all__ = ["NOTIFY_CHANNEL", "SqlTransactionBase", "names_nothing", "path_filter"]
 
 T = TypeVar("T")
 
@@ -57,6 +57,14 @@ _TAGS_OF_ONE = (
     .where(s.tags.c.resource_kind == bindparam("kind"), s.tags.c.resource_id == bindparam("id"))
     .order_by(s.tags.c.key_lower)
 )
+
+
+def names_nothing(key: str) -> bool:
+    """Whether a name or ARN to look up holds a NUL: nothing stored does (PostgreSQL text cannot,
+    and every name and document is validated without one), and PostgreSQL refuses the query
+    instead of finding no row. Such a key comes only from an ARN, which has no pattern to
+    validate it by (`PolicyArn=arn:aws:iam::123456789012:policy/a%00b`)."""
+    return "\x00" in key
 
 
 class SqlTransactionBase:
@@ -116,6 +124,8 @@ class SqlTransactionBase:
 
     def _owner_row(self, account_id: str, kind: PrincipalKind, name: str) -> Row[Any]:
         """The row of a user, group or role by name (case-insensitively), or NotFound."""
+        if names_nothing(name):
+            raise NotFound(kind.value, name)
         table, _ = _OWNER_TABLES[kind]
         row = self._conn.execute(
             select(table).where(table.c.account_id == account_id, table.c.name_lower == name.lower())

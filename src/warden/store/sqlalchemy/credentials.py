@@ -12,7 +12,7 @@ from warden.model import AccessKey, AccessKeyStatus, LoginProfile
 from warden.store.errors import AlreadyExists, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing
 
 __all__ = ["CredentialsMixin"]
 
@@ -136,6 +136,8 @@ class CredentialsMixin(SqlTransactionBase):
         self._bump(account_id)
 
     def get_login_profile(self, account_id: str, user_name: str) -> LoginProfile | None:
+        if names_nothing(user_name):
+            return None
         row = self._conn.execute(
             select(s.login_profiles, s.users.c.name)
             .join(s.users, s.users.c.user_id == _l.user_id)

@@ -11,7 +11,7 @@ from warden.model import Group, PrincipalKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import path_filter
+from warden.store.sqlalchemy.base import names_nothing, path_filter
 from warden.store.sqlalchemy.users import UsersMixin
 
 __all__ = ["GroupsMixin"]
@@ -50,6 +50,8 @@ class GroupsMixin(UsersMixin):
         self._bump(group.account_id)
 
     def get_group(self, account_id: str, name: str) -> Group | None:
+        if names_nothing(name):
+            return None
         row = self._conn.execute(
             select(s.groups).where(s.groups.c.account_id == account_id, s.groups.c.name_lower == name.lower())
         ).first()

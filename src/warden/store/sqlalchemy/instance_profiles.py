@@ -11,7 +11,7 @@ from warden.model import InstanceProfile, PrincipalKind, Role, TaggedKind
 from warden.store.errors import AlreadyExists, ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import path_filter
+from warden.store.sqlalchemy.base import names_nothing, path_filter
 from warden.store.sqlalchemy.roles import RolesMixin
 
 __all__ = ["InstanceProfilesMixin"]
@@ -77,6 +77,8 @@ class InstanceProfilesMixin(RolesMixin):
         self._bump(profile.account_id)
 
     def get_instance_profile(self, account_id: str, name: str) -> InstanceProfile | None:
+        if names_nothing(name):
+            return None
         row = self._conn.execute(
             select(s.instance_profiles).where(_ip.account_id == account_id, _ip.name_lower == name.lower())
         ).first()

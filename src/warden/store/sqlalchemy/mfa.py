@@ -12,7 +12,7 @@ from warden.model import MfaDevice, TaggedKind
 from warden.store.errors import AlreadyExists, ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing
 
 __all__ = ["MfaMixin"]
 
@@ -60,6 +60,8 @@ class MfaMixin(SqlTransactionBase):
         self._bump(device.account_id)
 
     def get_mfa_device(self, account_id: str, serial_number: str) -> MfaDevice | None:
+        if names_nothing(serial_number):
+            return None
         row = self._conn.execute(
             _SELECT.where(_m.account_id == account_id, _m.serial_number == serial_number)
         ).first()

@@ -12,7 +12,7 @@ from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion,
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
 
 __all__ = ["PoliciesMixin"]
 
@@ -100,6 +100,8 @@ class PoliciesMixin(SqlTransactionBase):
         ]
 
     def _policy_row(self, account_id: str, arn: str) -> Row[Any]:
+        if names_nothing(arn):
+            raise NotFound("policy", arn)
         row = self._conn.execute(
             select(s.managed_policies).where(_p.arn == arn, _visible_to(account_id))
         ).first()
@@ -146,6 +148,8 @@ class PoliciesMixin(SqlTransactionBase):
         return PolicyVersion(policy.arn, "v1", document, True, policy.create_date)
 
     def get_policy(self, account_id: str, arn: str) -> ManagedPolicy | None:
+        if names_nothing(arn):
+            return None
         row = self._conn.execute(
             select(s.managed_policies).where(_p.arn == arn, _visible_to(account_id))
         ).first()
@@ -222,6 +226,8 @@ class PoliciesMixin(SqlTransactionBase):
         return PolicyVersion(arn, version_id, document, set_as_default, create_date)
 
     def get_policy_version(self, account_id: str, arn: str, version_id: str) -> PolicyVersion | None:
+        if names_nothing(arn) or names_nothing(version_id):
+            return None
         policy = self._conn.execute(
             select(s.managed_policies).where(_p.arn == arn, _visible_to(account_id))
         ).first()

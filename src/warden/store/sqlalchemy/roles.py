@@ -12,7 +12,7 @@ from warden.model import PrincipalKind, Role, TaggedKind
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
 
 __all__ = ["RolesMixin"]
 
@@ -64,6 +64,8 @@ class RolesMixin(SqlTransactionBase):
         self._bump(role.account_id)
 
     def get_role(self, account_id: str, name: str) -> Role | None:
+        if names_nothing(name):
+            return None
         row = self._conn.execute(
             select(s.roles).where(s.roles.c.account_id == account_id, s.roles.c.name_lower == name.lower())
         ).first()

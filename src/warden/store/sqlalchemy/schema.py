@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from warden.model.audit import COLUMN_WIDTHS as AUDIT_COLUMN_WIDTHS
 from warden.store.sqlalchemy.types import UtcDateTime
 
 __all__ = [
@@ -309,23 +310,24 @@ tags = Table(
 # The audit trail. `seq` orders events (autoincrement); `record` is the CloudTrail-shaped JSON
 # event, `record_hash` its SHA-256; `digest_seq` names the signed digest that sealed it (NULL
 # until sealed). The other columns exist to filter LookupEvents without parsing JSON.
+_AUDIT_WIDTHS = AUDIT_COLUMN_WIDTHS
 _AUDIT_SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
 audit_events = Table(
     "audit_events",
     metadata,
     Column("seq", _AUDIT_SEQ, primary_key=True, autoincrement=True),
-    Column("event_id", String(36), nullable=False, unique=True),
-    Column("account_id", String(12), nullable=False),
+    Column("event_id", String(_AUDIT_WIDTHS["event_id"]), nullable=False, unique=True),
+    Column("account_id", String(_AUDIT_WIDTHS["account_id"]), nullable=False),
     Column("event_time", UtcDateTime(), nullable=False),
-    Column("event_source", String(64), nullable=False),
-    Column("event_name", String(128), nullable=False),
+    Column("event_source", String(_AUDIT_WIDTHS["event_source"]), nullable=False),
+    Column("event_name", String(_AUDIT_WIDTHS["event_name"]), nullable=False),
     Column("read_only", Boolean, nullable=False),
-    Column("username", String(256)),
-    Column("access_key_id", String(32)),
-    Column("identity_type", String(32)),
-    Column("principal_arn", String(2048)),
-    Column("error_code", String(128)),
+    Column("username", String(_AUDIT_WIDTHS["username"])),
+    Column("access_key_id", String(_AUDIT_WIDTHS["access_key_id"])),
+    Column("identity_type", String(_AUDIT_WIDTHS["identity_type"])),
+    Column("principal_arn", String(_AUDIT_WIDTHS["principal_arn"])),
+    Column("error_code", String(_AUDIT_WIDTHS["error_code"])),
     Column("record", Text, nullable=False),
     Column("record_hash", String(64), nullable=False),
     Column("digest_seq", BigInteger),

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select, true
 from warden.model import Tag, TaggedKind
 from warden.store.errors import NotFound
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing
 
 __all__ = ["TagsMixin"]
 
@@ -17,6 +17,8 @@ __all__ = ["TagsMixin"]
 class TagsMixin(SqlTransactionBase):
     def _tagged_id(self, account_id: str, kind: TaggedKind, resource: str) -> str:
         """The internal id tags are keyed on, or NotFound for an unknown resource."""
+        if names_nothing(resource):
+            raise NotFound(kind.value, resource)
         column: ColumnElement[str]
         condition: ColumnElement[bool]
         if kind is TaggedKind.USER:

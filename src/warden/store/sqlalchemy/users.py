@@ -12,7 +12,7 @@ from warden.model import PrincipalKind, Tag, TaggedKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
 
 __all__ = ["UsersMixin"]
 
@@ -89,6 +89,8 @@ class UsersMixin(SqlTransactionBase):
         self._bump(user.account_id)
 
     def get_user(self, account_id: str, name: str) -> User | None:
+        if names_nothing(name):
+            return None
         params = {"account_id": account_id, "name_lower": name.lower()}
         return _one_user_with_tags(self._conn.execute(_USER_BY_NAME, params).all())
 
