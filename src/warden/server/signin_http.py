@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ __all__ = ["SIGNIN_PATH", "SigninEndpoint"]
 
 SIGNIN_PATH = "/signin"
 _MAX_FIELD = 1024
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _FAILED = "The account, user name or password is incorrect, or sign-in is temporarily locked."
 
 OutcomeSink = Callable[[SigninOutcome], None]
@@ -56,7 +58,7 @@ def _attempt(body: bytes, scope: Mapping[str, Any]) -> SigninAttempt | str:
     """The attempt, or a sentence saying what is wrong with the body."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nesting past the parser's depth
         return "The request body must be a JSON object."
     if not isinstance(data, dict):
         return "The request body must be a JSON object."
@@ -74,6 +76,10 @@ def _attempt(body: bytes, scope: Mapping[str, Any]) -> SigninAttempt | str:
             continue
         if not isinstance(value, str) or not value or len(value) > _MAX_FIELD:
             return f"The field {name} must be a non-empty string of at most {_MAX_FIELD} characters."
+        if _NOT_TEXT.search(value):
+            # No account, user or password holds one (the IAM API refuses them), and neither can
+            # be hashed or looked up: answered as the malformed body it is.
+            return f"The field {name} must not contain NUL or unpaired surrogate characters."
         fields[name] = value
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     client = scope.get("client") or ("", 0)

@@ -103,6 +103,19 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
+class Payload:
+    """A request body whose repr stays short (hypothesis prints every argument it draws)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __repr__(self) -> str:
+        shown = self.data if len(self.data) <= 300 else self.data[:300] + b"...(%d bytes)" % len(self.data)
+        return f"Payload({shown!r})"
+
+
 @dataclass(frozen=True)
 class Keys:
     access_key_id: str
@@ -159,6 +172,7 @@ class FuzzServer:
         body: bytes,
         headers: Sequence[tuple[str, str]] | Sequence[tuple[bytes, bytes]],
         query: bytes = b"",
+        path: str = "/",
     ) -> Answer:
         self._skip_earlier_events()
         self.errors.records.clear()
@@ -171,8 +185,8 @@ class FuzzServer:
             "http_version": "1.1",
             "method": method,
             "scheme": "http",
-            "path": "/",
-            "raw_path": b"/",
+            "path": path,
+            "raw_path": path.encode(),
             "query_string": query,
             "headers": raw_headers,
             "client": ("198.51.100.7", 50000),
@@ -349,3 +363,12 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FuzzServer, Keys]]:
+    """A running server on the backend a module fixture parametrized with BACKENDS was given."""
+    with database_url(request.param, tmp_path_factory) as url, running_server(
+        tmp_path_factory.mktemp("fuzz"), url
+    ) as running:
+        yield running

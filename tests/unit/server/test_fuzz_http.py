@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fuzz_client import BACKENDS, FuzzServer, Keys, database_url, fuzz_settings, running_server  # type: ignore[import-not-found]
+from fuzz_client import BACKENDS, FuzzServer, Keys, Payload, fuzz_settings, served  # type: ignore[import-not-found]
 from fuzz_values import ODD_STRINGS  # type: ignore[import-not-found]
 from hypothesis import given
 from hypothesis import strategies as st
@@ -104,19 +104,6 @@ _QUERIES = (
 )
 
 
-class Payload:
-    """A request body whose repr stays short (hypothesis prints every argument it draws)."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def __repr__(self) -> str:
-        shown = self.data if len(self.data) <= 300 else self.data[:300] + b"...(%d bytes)" % len(self.data)
-        return f"Payload({shown!r})"
-
-
 @st.composite
 def authorization_headers(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
     """A malformed Authorization header (with or without a date), or header bytes that are not UTF-8."""
@@ -134,7 +121,7 @@ def authorization_headers(draw: st.DrawFn) -> tuple[tuple[str, str], ...]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FuzzServer, Keys]]:
-    with database_url(request.param, tmp_path_factory) as url, running_server(tmp_path_factory.mktemp("fuzz-http"), url) as running:
+    with served(request, tmp_path_factory) as running:
         yield running
 
 

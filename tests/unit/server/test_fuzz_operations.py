@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_client import BACKENDS, FuzzServer, Keys, database_url, fuzz_settings, running_server  # type: ignore[import-not-found]
+from fuzz_client import BACKENDS, FuzzServer, Keys, fuzz_settings, served  # type: ignore[import-not-found]
 from fuzz_values import ACCOUNT_ID, ENTITIES  # type: ignore[import-not-found]
 from fuzz_wire import WireRequest, form_text, requests_for  # type: ignore[import-not-found]
 from hypothesis import given
@@ -87,8 +86,7 @@ def _between(text: str, tag: str) -> str:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def fuzz(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
-    data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    with database_url(request.param, tmp_path_factory) as url, running_server(data_dir, url) as (server, root):
+    with served(request, tmp_path_factory) as (server, root):
         fuzz = Fuzz(server, {"root": root})
         for user in (*ENTITIES["users"], "fuzz-limited"):
             fuzz.setup_call("CreateUser", UserName=user)
