@@ -357,3 +357,12 @@ def test_values_longer_than_their_columns_are_stored_cut_and_kept_whole_in_the_r
     record = json.loads(found.event.record)
     assert record["userIdentity"]["accessKeyId"] == key_id
     assert record["eventSource"] == "s" * 200 + ".amazonaws.com"
+
+
+def test_a_lookup_value_holding_a_nul_finds_nothing(trail: Store) -> None:
+    """No lookup column holds a NUL (events are fitted to them), and PostgreSQL would refuse
+    the query, so such a LookupEvents value simply matches no event."""
+    with trail.transaction() as tx:
+        tx.append_audit_events([_event(0)])
+    with trail.transaction(readonly=True) as tx:
+        assert tx.lookup_audit_events(AuditQuery(attribute="EventName", value="Get\x00User"), 10) == []

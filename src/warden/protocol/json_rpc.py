@@ -80,9 +80,31 @@ def decode_json_request(
         document = json.loads(body) if body.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nesting past the parser's depth
         raise ValidationError("The request body is not valid JSON.") from None
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            unpaired = _holds_lone_surrogate(document)
+        except RecursionError:  # nested almost as deep as the parser allows
+            raise ValidationError("The request body is not valid JSON.") from None
+        if unpaired:
+            # `"\ud800"` parses, but names no character: no text can hold it, nor a store look it up.
+            raise ValidationError("The request body is not valid JSON: it holds an unpaired surrogate.")
     params = _reader(service.name).read_input(operation.input_shape, document)
     validate_input(operation, params)
     return operation, params
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether any string in a decoded JSON document (keys included) has an unpaired surrogate."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(k) or _holds_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
 
 
 def _utf8(document: Any) -> bytes:

@@ -126,7 +126,16 @@ def test_required_members_in_lists(cloudtrail: Service) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"MaxResults": "ten"}', b'{"LookupAttributes": {}}', b"[1]", b"{not json", b"[" * 100_000 + b"]" * 100_000],
+    [
+        b'{"MaxResults": "ten"}',
+        b'{"LookupAttributes": {}}',
+        b"[1]",
+        b"{not json",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "a\\ud800"}]}',
+        b'{"NextToken": "\\udfff"}',
+        b'{"x": ' * 985 + b'"\\ud800"' + b"}" * 985,  # as deep as the parser allows, then unpaired
+    ],
 )
 def test_malformed_bodies_are_rejected(cloudtrail: Service, body: bytes) -> None:
     with pytest.raises(ValidationError):
@@ -160,3 +169,9 @@ def test_an_error_echoing_a_lone_surrogate_is_still_utf8_json() -> None:
     # (an Authorization header echoed by IncompleteSignature); JSON answers carry them as U+FFFD.
     body = encode_json_error(ValidationError("bad \udcff value"))
     assert json.loads(body.decode("utf-8")) == {"__type": "ValidationException", "message": "bad \ufffd value"}
+
+
+def test_paired_surrogate_escapes_are_characters(cloudtrail: Service) -> None:
+    body = b'{"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "\\ud83d\\ude00"}]}'
+    _, params = decode_json_request(cloudtrail, f"{cloudtrail.target_prefix}.LookupEvents", body)
+    assert params["LookupAttributes"][0]["AttributeValue"] == "\U0001f600"

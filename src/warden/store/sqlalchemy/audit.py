@@ -17,7 +17,7 @@ from warden.model import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 from warden.store.errors import AlreadyExists
 from warden.store.protocols.audit import PrincipalAccess
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing
 
 __all__ = ["AuditMixin"]
 
@@ -254,6 +254,8 @@ class AuditMixin(SqlTransactionBase):
     def lookup_audit_events(
         self, query: AuditQuery, limit: int, after: tuple[str, int] | None = None
     ) -> list[StoredAuditEvent]:
+        if query.value is not None and names_nothing(query.value):
+            return []  # no column holds a NUL (events are fitted to them)
         statement = _filtered(select(s.audit_events), query)
         if after is not None:
             moment, seq = datetime.fromisoformat(after[0]), after[1]
