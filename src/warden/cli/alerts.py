@@ -222,6 +222,8 @@ def test(
             _fail(f"cannot read {event}: {exc.strerror}", as_json)
         except json.JSONDecodeError as exc:
             _fail(f"{event} is not valid JSON: {exc.msg} at line {exc.lineno}", as_json)
+        except RecursionError:
+            _fail(f"{event} is nested too deeply to read", as_json)
         if not isinstance(record, dict):
             _fail(f"{event} must hold one JSON object (a CloudTrail record)", as_json)
     matched = rule.selects(record)

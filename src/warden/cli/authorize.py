@@ -32,6 +32,8 @@ def answer_line(text: str) -> tuple[dict[str, Any], bool]:
         raw = json.loads(text)
     except ValueError as exc:
         return error_answer(InvalidAuthorizationRequest("request", f"is not valid JSON: {exc}")), True
+    except RecursionError:
+        return error_answer(InvalidAuthorizationRequest("request", "is nested too deeply to read")), True
     request_id = raw.get("id") if isinstance(raw, dict) else None
     try:
         if not isinstance(raw, dict):

@@ -117,6 +117,15 @@ def test_add_refuses_shipped_names_and_bad_names(tmp_path: Path) -> None:
     assert code == 1 and "Rule name" in error["error"]  # type: ignore[index]
 
 
+def test_inputs_nested_past_the_json_parser_are_refused_in_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    code, error = run("add", "r1", "--pattern", f"@{deep}", "--command", "true", "--data", str(tmp_path))
+    assert code == 1 and "nested too deeply" in error["error"]  # type: ignore[index]
+    code, error = run("test", "root-user-activity", "--event", str(deep), "--data", str(tmp_path))
+    assert code == 1 and error == {"error": f"{deep} is nested too deeply to read"}
+
+
 def test_pattern_from_a_file(tmp_path: Path) -> None:
     pattern = tmp_path / "p.json"
     pattern.write_text('{"userIdentity": {"type": ["Root"]}}')

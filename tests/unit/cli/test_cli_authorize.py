@@ -52,6 +52,15 @@ def test_authorize_malformed_request_exits_non_zero() -> None:
     assert json.loads(result.stdout)["error"]["field"] == "principal"
 
 
+def test_authorize_a_line_nested_past_the_parser_is_an_error_object() -> None:
+    lines = ["[" * 100_000 + "]" * 100_000, json.dumps({**REQUEST, "id": "r2"})]
+    result = runner.invoke(app, ["authorize", "--jsonl", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert answers[0]["error"] == {"field": "request", "message": "is nested too deeply to read"}
+    assert answers[1]["decision"] == "allowed"
+
+
 def test_policy_validate_reports_errors_with_positions(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(ALLOW))

@@ -502,14 +502,17 @@ class EventPattern:
 
 def compile_pattern(pattern: Mapping[str, Any] | str) -> EventPattern:
     """Validate and compile a pattern given as a JSON object or as JSON text."""
-    if isinstance(pattern, str):
-        try:
-            pattern = json.loads(pattern)
-        except json.JSONDecodeError as exc:
-            raise PatternError(f"Pattern is not valid JSON: {exc.msg} at position {exc.pos}") from exc
-    if not isinstance(pattern, Mapping):
-        raise PatternError("Pattern must be a JSON object")
-    root = _object(pattern, "")
+    try:
+        if isinstance(pattern, str):
+            try:
+                pattern = json.loads(pattern)
+            except json.JSONDecodeError as exc:
+                raise PatternError(f"Pattern is not valid JSON: {exc.msg} at position {exc.pos}") from exc
+        if not isinstance(pattern, Mapping):
+            raise PatternError("Pattern must be a JSON object")
+        root = _object(pattern, "")
+    except RecursionError:
+        raise PatternError("Pattern is nested too deeply") from None
     required = _ranked(_required_fields(root))
     event_names = next((field.values for field in required if field.path == ("eventName",)), None)
     return EventPattern(pattern, root, event_names, required)

@@ -245,6 +245,7 @@ def test_several_matchers_in_one_array_are_alternatives() -> None:
         ({"f": [{"anything-but": {"numeric": [">", 1]}}]}, "Unsupported anything-but"),
         ({"$or": [{"a": ["x"]}]}, "at least two"),
         ({"$or": [{"a": ["x"]}, "b"]}, "pattern object"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),  # past the JSON parser
     ],
 )
 def test_invalid_patterns_are_refused_with_a_reason(pattern: Any, reason: str) -> None:
