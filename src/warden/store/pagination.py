@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -23,6 +24,7 @@ DEFAULT_MAX_ITEMS = 100
 """AWS's default `MaxItems` for IAM list operations."""
 
 _VERSION = 1
+_NOT_STORED = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,5 +55,9 @@ def decode_marker(marker: str, arity: int) -> list[str | int]:
         raise InvalidMarker(marker)
     key = data[1:]
     if not all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in key):
+        raise InvalidMarker(marker)
+    # No stored value holds a NUL or an unpaired surrogate, so no issued marker does; a forged one
+    # would make the keyset query fail (PostgreSQL refuses NUL, neither driver encodes a surrogate).
+    if any(isinstance(part, str) and _NOT_STORED.search(part) for part in key):
         raise InvalidMarker(marker)
     return key
