@@ -366,3 +366,20 @@ def test_a_lookup_value_holding_a_nul_finds_nothing(trail: Store) -> None:
         tx.append_audit_events([_event(0)])
     with trail.transaction(readonly=True) as tx:
         assert tx.lookup_audit_events(AuditQuery(attribute="EventName", value="Get\x00User"), 10) == []
+
+
+def test_a_parameter_longer_than_any_resource_name_is_not_indexed(trail: Store) -> None:
+    """CreateVirtualMFADevice's name has no maximum in the model: a 200,000-character one (which
+    the call refuses) must not keep its failure's event out of the trail on PostgreSQL."""
+    draft = EventDraft(
+        event_id="00000000-0000-4000-8000-0000000000a1", request_id="req-mfa", event_time=T0,
+        service="iam", region="us-east-1", source_ip="127.0.0.1", user_agent="test", caller=ROOT,
+        event_name="CreateVirtualMFADevice", params={"VirtualMFADeviceName": "a" * 200_000},
+    )
+    draft.fail("InvalidInput", "The serial number would be longer than 256 characters.")
+    with trail.transaction() as tx:
+        tx.append_audit_events([finish_event(draft)])
+    with trail.transaction(readonly=True) as tx:
+        (found,) = tx.lookup_audit_events(AuditQuery(), 10)
+    assert found.event.event_id == draft.event_id
+    assert found.event.resources == ()

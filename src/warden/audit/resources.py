@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from warden.model.audit import RESOURCE_NAME_WIDTH
+
 __all__ = ["named_by", "resources_of", "with_created"]
 
 _BY_PARAMETER = {
@@ -45,9 +47,15 @@ def named_by(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for name, value in (params or {}).items():
         kind = _BY_PARAMETER.get(name)
-        # A value holding a NUL (an ARN has no pattern to refuse it) names nothing that exists,
-        # and PostgreSQL text could not hold it.
-        if kind is not None and isinstance(value, str) and value and "\x00" not in value:
+        # A value holding a NUL (an ARN has no pattern to refuse it) or longer than any ARN names
+        # nothing that exists, and the resource column could not hold it on PostgreSQL.
+        if (
+            kind is not None
+            and isinstance(value, str)
+            and value
+            and len(value) <= RESOURCE_NAME_WIDTH
+            and "\x00" not in value
+        ):
             found.append((kind, value))
     return tuple(found)
 

@@ -21,6 +21,8 @@ COLUMN_WIDTHS = {
     "principal_arn": 2048,
     "error_code": 128,
 }
+# The longest resource name an event is indexed by (an ARN's limit); a longer one names nothing.
+RESOURCE_NAME_WIDTH = 2048
 
 
 @dataclass(frozen=True, slots=True)

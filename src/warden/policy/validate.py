@@ -15,6 +15,8 @@ from enum import Enum
 from typing import Any
 
 from .ast import Effect, Policy, PolicyKind, Position, Statement
+from .compile import compile_policy
+from .errors import MalformedPolicyDocument
 from .jsontext import ParsedJson, join_path
 from .parser import SizeLimitChoice, parse_policy_collecting
 
@@ -54,6 +56,10 @@ def validate_policy(
             Finding(Severity.ERROR, error.code, error.message, error.position or Position(""))
             for error in outcome.errors
         ]
+    try:  # a condition value its operator cannot read: IAM refuses the document as malformed
+        compile_policy(outcome.policy)
+    except MalformedPolicyDocument as error:
+        return [Finding(Severity.ERROR, "CONDITION_VALUE", error.message, error.position or Position(""))]
     findings = list(_document_findings(outcome.policy))
     for statement in outcome.policy.statements:
         findings.extend(_statement_findings(statement))

@@ -13,7 +13,7 @@ from typing import Any
 
 from warden.errors import MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError
 from warden.policy import MalformedPolicyDocument as PolicyGrammarError
-from warden.policy import PolicyKind, parse_policy
+from warden.policy import PolicyKind, compile_policy, parse_policy
 from warden.services.call import Call
 from warden.services.effective_policies import managed_policy_document
 from warden.services.partition_arns import stored_policy_arn
@@ -33,7 +33,7 @@ def session_policies(
     inline = params.get("Policy")
     if inline:
         try:
-            parse_policy(inline, PolicyKind.SESSION, size_limit=None)
+            compile_policy(parse_policy(inline, PolicyKind.SESSION, size_limit=None))
         except PolicyGrammarError as error:
             raise MalformedPolicyDocument(error.message) from None
         compact = json.dumps(json.loads(inline), separators=(",", ":"))

@@ -174,3 +174,12 @@ def test_size_errors_are_findings() -> None:
         (Severity.ERROR, "SIZE", "Cannot exceed quota for PolicySize: 6144")
     ]
     assert validate_policy(doc(statement), PolicyKind.IDENTITY, size_limit=None) == []
+
+
+def test_a_condition_value_its_operator_cannot_read_is_an_error() -> None:
+    """What compiling refuses is what IAM refuses to store (services/iam/policy_text.py)."""
+    bad = {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.300/8"}}}
+    findings = validate_policy(doc(bad), PolicyKind.IDENTITY)
+    assert codes(findings) == ["CONDITION_VALUE"]
+    assert findings[0].severity is Severity.ERROR
+    assert findings[0].position.path == 'Statement[0].Condition.IpAddress["aws:SourceIp"]'

@@ -104,6 +104,15 @@ def test_simulate_custom_policy_and_context_keys(h: Harness) -> None:
     assert keys["ContextKeyNames"] == ["aws:SourceIp"]
     with pytest.raises(MalformedPolicyDocument):
         h.call("SimulateCustomPolicy", {"PolicyInputList": ['{"Statement": 1}'], "ActionNames": ["s3:GetObject"]})
+    bad_date = ('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",'
+                ' "Condition": {"DateLessThan": {"aws:CurrentTime": "99999-99-99"}}}}')
+    for operation, params in (
+        ("SimulateCustomPolicy", {"PolicyInputList": [bad_date], "ActionNames": ["s3:GetObject"]}),
+        ("SimulatePrincipalPolicy", {"PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+                                     "PermissionsBoundaryPolicyInputList": [bad_date], "ActionNames": ["s3:GetObject"]}),
+    ):  # both answered a 500 (found by the fuzz tests)
+        with pytest.raises(MalformedPolicyDocument, match="^Invalid Condition value '99999-99-99'"):
+            h.call(operation, params)
 
 
 def test_simulation_is_authorized(h: Harness) -> None:

@@ -110,6 +110,10 @@ def test_missing_identity_and_malformed_document(h: Harness, kind: str, name: st
     )
     with pytest.raises(MalformedPolicyDocument):
         h.call(f"Put{kind}Policy", {member: name, "PolicyName": "p", "PolicyDocument": unknown_effect})
+    not_a_number = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": "ten"}}}]})
+    with pytest.raises(MalformedPolicyDocument, match="^Invalid Condition value 'ten' for NumericLessThan"):
+        h.call(f"Put{kind}Policy", {member: name, "PolicyName": "p", "PolicyDocument": not_a_number})
     assert h.call(f"List{kind}Policies", {member: name})["PolicyNames"] == []
 
 

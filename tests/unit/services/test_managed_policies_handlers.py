@@ -86,6 +86,14 @@ def test_policy_names_are_unique_case_insensitively(h: Harness) -> None:
             _doc({"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}),
             "Policy document should not specify a principal.",
         ),
+        (  # stored, it would have failed every request of every principal it is attached to
+            _doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                  "Condition": {"DateLessThan": {"aws:CurrentTime": "99999-99-99"}}}),
+            (
+                "Invalid Condition value '99999-99-99' for DateLessThan on key aws:CurrentTime: "
+                "expected an ISO 8601 date or epoch seconds."
+            ),
+        ),
     ],
 )
 def test_malformed_documents_are_refused(h: Harness, document: str, message: str) -> None:

@@ -232,6 +232,10 @@ def test_update_assume_role_policy(h: Harness) -> None:
     assert role is not None and role.assume_role_policy_document == lambda_trust
     with pytest.raises(MalformedPolicyDocument, match="^Missing required field Principal$"):
         h.call("UpdateAssumeRolePolicy", {"RoleName": "r", "PolicyDocument": _trust(Action="sts:AssumeRole")})
+    unreadable = _trust(Principal={"Service": "lambda.amazonaws.com"}, Action="sts:AssumeRole",
+                        Condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}})
+    with pytest.raises(MalformedPolicyDocument, match="^Invalid Condition value 'an hour' for NumericLessThan"):
+        h.call("UpdateAssumeRolePolicy", {"RoleName": "r", "PolicyDocument": unreadable})
 
 
 def test_delete_conflicts_use_aws_messages(h: Harness) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sts_support import ACCOUNT, allow, document, make_role, session_caller, sts_harness, trust, user
 
 from harness import Harness
-from warden.errors import AccessDenied, ValidationError
+from warden.errors import AccessDenied, MalformedPolicyDocument, ValidationError
 from warden.services.call import RequestMeta
 from warden.services.caller import CallerKind
 
@@ -116,3 +116,11 @@ def test_root_federation_is_bounded_by_the_session_policy(h: Harness) -> None:
     assert fed.name is None
     assert _decide(h, fed, "s3:GetObject") == "allowed"
     assert _decide(h, fed, "s3:PutObject") == "implicitDeny"
+
+
+def test_a_session_policy_with_an_unreadable_condition_value_is_malformed(h: Harness) -> None:
+    """Refused when the session is asked for, not on the session's every later request."""
+    bob = user(h, "bob", allow("sts:GetFederationToken"), allow("s3:*"))
+    bad = document(allow("s3:*", condition={"DateGreaterThan": {"aws:CurrentTime": "yesterday"}}))
+    with pytest.raises(MalformedPolicyDocument, match="^Invalid Condition value 'yesterday' for DateGreaterThan"):
+        h.call("GetFederationToken", {"Name": "carol", "Policy": bad}, caller=bob, service="sts")

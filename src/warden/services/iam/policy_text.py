@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from warden.errors import LimitExceeded, MalformedPolicyDocument
 from warden.model import PrincipalKind
 from warden.policy import MalformedPolicyDocument as PolicyGrammarError
-from warden.policy import PolicyKind, parse_policy
+from warden.policy import PolicyKind, compile_policy, parse_policy
 from warden.policy.limits import INLINE_GROUP, INLINE_ROLE, INLINE_USER, MANAGED_POLICY, SizeLimit
 
 __all__ = ["check_inline_policy", "check_managed_policy", "inline_limit"]
@@ -28,8 +28,11 @@ def inline_limit(kind: PrincipalKind) -> SizeLimit:
 
 
 def _parse(document: str, kind: PolicyKind) -> None:
+    """Grammar, and a condition value each operator can read (a date for DateLessThan, a number
+    for NumericEquals...): the engine could not evaluate a stored policy without them, and every
+    request of its principal would fail."""
     try:
-        parse_policy(document, kind, size_limit=None)
+        compile_policy(parse_policy(document, kind, size_limit=None))
     except PolicyGrammarError as error:
         raise MalformedPolicyDocument(error.message) from None
 

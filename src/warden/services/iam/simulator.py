@@ -22,6 +22,7 @@ from warden.policy import (
     PolicyKind,
     PolicySet,
     Request,
+    compile_policy,
     compile_policy_set,
     decide,
     parse_policy,
@@ -46,7 +47,9 @@ class _Source:
 
 def _parse(source: _Source, kind: PolicyKind) -> Policy:
     try:
-        return parse_policy(source.text, kind, size_limit=None)
+        policy = parse_policy(source.text, kind, size_limit=None)
+        compile_policy(policy)  # a condition value its operator cannot read is refused here too
+        return policy
     except PolicyGrammarError as error:
         raise MalformedPolicyDocument(error.message) from None
 

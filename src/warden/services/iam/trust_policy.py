@@ -11,7 +11,7 @@ import re
 from urllib.parse import quote
 
 from warden.errors import LimitExceeded, MalformedPolicyDocument
-from warden.policy import PolicyKind, parse_policy
+from warden.policy import PolicyKind, compile_policy, parse_policy
 from warden.policy.ast import Policy
 from warden.policy.errors import MalformedPolicyDocument as EngineMalformed
 from warden.policy.parser import PolicyRejected
@@ -35,6 +35,7 @@ def validate_trust_policy(call: Call, document: str) -> Policy:
     for the ACLSizePerRole quota) exactly where IAM would refuse it."""
     try:
         policy = parse_policy(document, PolicyKind.TRUST)
+        compile_policy(policy)  # condition values the engine can evaluate, as for identity policies
     except PolicyRejected as rejected:
         if rejected.code == "SIZE":
             raise LimitExceeded(rejected.message) from None

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from warden.model.audit import COLUMN_WIDTHS as AUDIT_COLUMN_WIDTHS
+from warden.model.audit import RESOURCE_NAME_WIDTH
 from warden.store.sqlalchemy.types import UtcDateTime
 
 __all__ = [
@@ -341,7 +342,7 @@ audit_event_resources = Table(
     metadata,
     Column("seq", BigInteger, nullable=False),
     Column("resource_type", String(64), nullable=False),
-    Column("resource_name", String(2048), nullable=False),
+    Column("resource_name", String(RESOURCE_NAME_WIDTH), nullable=False),
     Index("ix_audit_event_resources_seq", "seq"),
     Index("ix_audit_event_resources_name", "resource_name"),
 )
