@@ -11,11 +11,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError
-from warden.policy import MalformedPolicyDocument as PolicyGrammarError
-from warden.policy import PolicyKind, compile_policy, parse_policy
+from warden.errors import PackedPolicyTooLarge, ValidationError
+from warden.policy import PolicyKind
 from warden.services.call import Call
 from warden.services.effective_policies import managed_policy_document
+from warden.services.iam.policy_text import checked_policy
 from warden.services.partition_arns import stored_policy_arn
 
 __all__ = ["session_policies"]
@@ -32,10 +32,7 @@ def session_policies(
     packed = tag_bytes
     inline = params.get("Policy")
     if inline:
-        try:
-            compile_policy(parse_policy(inline, PolicyKind.SESSION, size_limit=None))
-        except PolicyGrammarError as error:
-            raise MalformedPolicyDocument(error.message) from None
+        checked_policy(inline, PolicyKind.SESSION)
         compact = json.dumps(json.loads(inline), separators=(",", ":"))
         texts.append(compact)
         packed += len(compact)

@@ -13,25 +13,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from warden.errors import InvalidInput, MalformedPolicyDocument
+from warden.errors import InvalidInput
 from warden.model import PrincipalKind
-from warden.policy import MalformedPolicyDocument as PolicyGrammarError
 from warden.policy import (
     Policy,
     PolicyError,
     PolicyKind,
     PolicySet,
     Request,
-    compile_policy,
     compile_policy_set,
     decide,
-    parse_policy,
 )
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages, managed_policy_document
 from warden.services.iam.common import no_such_entity
 from warden.services.iam.pages import computed_page
+from warden.services.iam.policy_text import checked_policy
 
 __all__ = ["HANDLERS"]
 
@@ -46,12 +44,7 @@ class _Source:
 
 
 def _parse(source: _Source, kind: PolicyKind) -> Policy:
-    try:
-        policy = parse_policy(source.text, kind, size_limit=None)
-        compile_policy(policy)  # a condition value its operator cannot read is refused here too
-        return policy
-    except PolicyGrammarError as error:
-        raise MalformedPolicyDocument(error.message) from None
+    return checked_policy(source.text, kind)
 
 
 def _statement_end(text: str, line: int, column: int) -> tuple[int, int]:

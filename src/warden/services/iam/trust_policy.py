@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from warden.errors import LimitExceeded, MalformedPolicyDocument
-from warden.policy import PolicyKind, compile_policy, parse_policy
+from warden.errors import MalformedPolicyDocument
+from warden.policy import PolicyKind
 from warden.policy.ast import Policy
-from warden.policy.errors import MalformedPolicyDocument as EngineMalformed
-from warden.policy.parser import PolicyRejected
 from warden.services.call import Call
+from warden.services.iam.policy_text import checked_policy
 
 __all__ = ["encode_policy_document", "validate_trust_policy"]
 
@@ -33,15 +32,7 @@ def encode_policy_document(document: str) -> str:
 def validate_trust_policy(call: Call, document: str) -> Policy:
     """Parse `document` as a trust policy; raise AWS's MalformedPolicyDocument (or LimitExceeded
     for the ACLSizePerRole quota) exactly where IAM would refuse it."""
-    try:
-        policy = parse_policy(document, PolicyKind.TRUST)
-        compile_policy(policy)  # condition values the engine can evaluate, as for identity policies
-    except PolicyRejected as rejected:
-        if rejected.code == "SIZE":
-            raise LimitExceeded(rejected.message) from None
-        raise MalformedPolicyDocument(rejected.message) from None
-    except EngineMalformed as rejected:
-        raise MalformedPolicyDocument(rejected.message) from None
+    policy = checked_policy(document, PolicyKind.TRUST, size_limit="default")
     _check_local_principals(call, policy)
     return policy
 
