@@ -22,6 +22,7 @@ from warden.model.audit import COLUMN_WIDTHS, new_audit_event
 from warden.protocol import Operation
 from warden.services.caller import Caller
 from warden.services.dispatch import is_read_only
+from warden.text import storable, to_storable
 
 __all__ = ["EVENT_VERSION", "EventDraft", "build_event", "close_record", "finish_event", "is_read_only_event", "record_hash", "stored_event"]
 
@@ -153,12 +154,12 @@ _Text = TypeVar("_Text", str, str | None)
 
 
 def _fit(value: _Text, width: int) -> _Text:
-    """`value` as its column can hold it: at most `width` characters, and no NUL (a presigned
-    URL's `%00`), which PostgreSQL text cannot hold."""
+    """`value` as its column can hold it: at most `width` characters, and nothing a store cannot
+    hold (a presigned URL's `%00`) but as U+FFFD."""
     if value is None:
         return value
-    if "\x00" in value:
-        value = value.replace("\x00", "\ufffd")
+    if not storable(value):
+        value = to_storable(value)
     return value[:width] if len(value) > width else value
 
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
+from warden.text import utf8_safe
+
 __all__ = ["ascii_record_bytes", "member_text", "record_hash", "record_text"]
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def record_hash(record: str) -> str:
@@ -53,7 +53,7 @@ def record_text(document: Mapping[str, Any]) -> tuple[str, str]:
     data = _orjson_text(document)
     if data is None:
         text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
-        data = _SURROGATES.sub("\ufffd", text).encode("utf-8")
+        data = utf8_safe(text).encode("utf-8")
     return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from warden.model.audit import RESOURCE_NAME_WIDTH
+from warden.text import storable
 
 __all__ = ["named_by", "resources_of", "with_created"]
 
@@ -47,14 +48,13 @@ def named_by(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for name, value in (params or {}).items():
         kind = _BY_PARAMETER.get(name)
-        # A value holding a NUL (an ARN has no pattern to refuse it) or longer than any ARN names
-        # nothing that exists, and the resource column could not hold it on PostgreSQL.
+        # A value a store cannot hold (an ARN has no pattern to refuse a NUL) or longer than any
+        # ARN names nothing that exists, and the resource column could not hold it on PostgreSQL.
         if (
             kind is not None
             and isinstance(value, str)
-            and value
-            and len(value) <= RESOURCE_NAME_WIDTH
-            and "\x00" not in value
+            and 0 < len(value) <= RESOURCE_NAME_WIDTH
+            and storable(value)
         ):
             found.append((kind, value))
     return tuple(found)

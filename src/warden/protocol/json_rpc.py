@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from warden.errors import AwsError, InvalidAction, MissingAction, ValidationError
+from warden.text import has_lone_surrogate, utf8_safe
 
 from .json_shapes import JsonReader, JsonWriter
 from .models import Operation, Service
@@ -39,7 +40,6 @@ _JSON_CODES = {
 }
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -99,7 +99,7 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 def _holds_lone_surrogate(value: Any) -> bool:
     """Whether any string in a decoded JSON document (keys included) has an unpaired surrogate."""
     if isinstance(value, str):
-        return _SURROGATES.search(value) is not None
+        return has_lone_surrogate(value)
     if isinstance(value, dict):
         return any(_holds_lone_surrogate(k) or _holds_lone_surrogate(v) for k, v in value.items())
     if isinstance(value, list):
@@ -114,7 +114,7 @@ def _utf8(document: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", text).encode("utf-8")
+        return utf8_safe(text).encode("utf-8")
 
 
 def encode_json_response(operation: Operation, result: Mapping[str, Any]) -> bytes:

@@ -7,7 +7,6 @@ the parameters -> authorize and run the handler in one transaction -> encode the
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from warden.services.dispatch import HandlerTable, dispatch
 from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 from warden.services.sts_session_token import check_session_token_scope
+from warden.text import utf8_safe
 
 __all__ = ["MAX_BODY_BYTES", "Pipeline", "Response", "warm_up"]
 
@@ -72,7 +72,6 @@ _JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
 _STORELESS = {("sts", "GetCallerIdentity")}
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +167,7 @@ class Pipeline:
         json_wire = False
         try:
             request = HttpRequest.from_asgi(scope, body or b"")
-            draft.user_agent = _SURROGATES.sub("\ufffd", request.header("user-agent") or "")
+            draft.user_agent = utf8_safe(request.header("user-agent") or "")
             target = request.header("x-amz-target")
             json_wire = target is not None
             if body is None:
@@ -248,7 +247,7 @@ class Pipeline:
             info = parse_signature(request)
             # Header text keeps bytes that are not UTF-8 (as surrogates) for the signature's
             # sake; the trail stores text, so they are recorded as U+FFFD.
-            draft.claimed_access_key_id = _SURROGATES.sub("\ufffd", info.access_key_id)
+            draft.claimed_access_key_id = utf8_safe(info.access_key_id)
             return info
         except AwsError:
             if self._mock:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -33,12 +32,12 @@ import anyio.to_thread
 
 from warden.server.runtime import Runtime
 from warden.services.signin import SignIn, SigninAttempt, SigninOutcome, Status
+from warden.text import storable
 
 __all__ = ["SIGNIN_PATH", "SigninEndpoint"]
 
 SIGNIN_PATH = "/signin"
 _MAX_FIELD = 1024
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _FAILED = "The account, user name or password is incorrect, or sign-in is temporarily locked."
 
 OutcomeSink = Callable[[SigninOutcome], None]
@@ -76,7 +75,7 @@ def _attempt(body: bytes, scope: Mapping[str, Any]) -> SigninAttempt | str:
             continue
         if not isinstance(value, str) or not value or len(value) > _MAX_FIELD:
             return f"The field {name} must be a non-empty string of at most {_MAX_FIELD} characters."
-        if _NOT_TEXT.search(value):
+        if not storable(value):
             # No account, user or password holds one (the IAM API refuses them), and neither can
             # be hashed or looked up: answered as the malformed body it is.
             return f"The field {name} must not contain NUL or unpaired surrogate characters."

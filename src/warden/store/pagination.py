@@ -9,12 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from warden.store.errors import InvalidMarker
+from warden.text import storable
 
 __all__ = ["DEFAULT_MAX_ITEMS", "Page", "decode_marker", "encode_marker"]
 
@@ -24,7 +24,6 @@ DEFAULT_MAX_ITEMS = 100
 """AWS's default `MaxItems` for IAM list operations."""
 
 _VERSION = 1
-_NOT_STORED = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +57,6 @@ def decode_marker(marker: str, arity: int) -> list[str | int]:
         raise InvalidMarker(marker)
     # No stored value holds a NUL or an unpaired surrogate, so no issued marker does; a forged one
     # would make the keyset query fail (PostgreSQL refuses NUL, neither driver encodes a surrogate).
-    if any(isinstance(part, str) and _NOT_STORED.search(part) for part in key):
+    if any(isinstance(part, str) and not storable(part) for part in key):
         raise InvalidMarker(marker)
     return key

@@ -27,6 +27,7 @@ from warden.model import PrincipalKind, Tag, TaggedKind
 from warden.store.errors import AlreadyExists, InvalidMarker, NotFound
 from warden.store.pagination import Page, decode_marker, encode_marker
 from warden.store.sqlalchemy import schema as s
+from warden.text import storable
 
 __all__ = ["NOTIFY_CHANNEL", "SqlTransactionBase", "names_nothing", "path_filter"]
 
@@ -60,11 +61,11 @@ _TAGS_OF_ONE = (
 
 
 def names_nothing(key: str) -> bool:
-    """Whether a name or ARN to look up holds a NUL: nothing stored does (PostgreSQL text cannot,
-    and every name and document is validated without one), and PostgreSQL refuses the query
-    instead of finding no row. Such a key comes only from an ARN, which has no pattern to
-    validate it by (`PolicyArn=arn:aws:iam::123456789012:policy/a%00b`)."""
-    return "\x00" in key
+    """Whether a name or ARN to look up holds what no stored one does (a NUL, a lone surrogate;
+    see warden.text): PostgreSQL would refuse the query, and neither driver can encode a lone
+    surrogate, where the answer is simply no row. Such a key comes only from an ARN, which has
+    no pattern to validate it by (`PolicyArn=arn:aws:iam::123456789012:policy/a%00b`)."""
+    return not storable(key)
 
 
 class SqlTransactionBase:
