@@ -71,7 +71,7 @@ class WardenApp:
             await _reply(send, 200, json.dumps({"status": "ok"}).encode(), "application/json", [])
             return
         body = await _read_body(receive)
-        if path == SIGNIN_PATH and method == "POST" and body is not None:
+        if path == SIGNIN_PATH and method == "POST":
             status, payload = await self._signin.handle(scope, body)
             await _reply(send, status, payload, "application/json", [(b"cache-control", b"no-store")])
             return

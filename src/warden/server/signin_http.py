@@ -16,6 +16,7 @@ Answers (always JSON):
   password breaks the account password policy.
 - 401 {"password_expired": true, ...}: expired under HardExpiry; an administrator must reset it.
 - 400 {"error": "InvalidRequest", "message"}: the body is not such a JSON object.
+- 413 {"error": "RequestEntityTooLarge", "message"}: the body is over 1 MiB (and was not read).
 
 401 for "more is needed" keeps the rule simple for clients: only a 200 carries credentials.
 The `outcome_sink` receives every attempt's SigninOutcome (the audit trail's ConsoleLogin).
@@ -30,6 +31,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from warden.server.pipeline import MAX_BODY_BYTES
 from warden.server.runtime import Runtime
 from warden.services.signin import SignIn, SigninAttempt, SigninOutcome, Status
 from warden.text import storable
@@ -38,6 +40,7 @@ __all__ = ["SIGNIN_PATH", "SigninEndpoint"]
 
 SIGNIN_PATH = "/signin"
 _MAX_FIELD = 1024
+_TOO_LARGE = f"The request body must be at most {MAX_BODY_BYTES} bytes."
 _FAILED = "The account, user name or password is incorrect, or sign-in is temporarily locked."
 
 OutcomeSink = Callable[[SigninOutcome], None]
@@ -146,8 +149,11 @@ class SigninEndpoint:
         self._signin = SignIn(runtime.store, runtime.env)
         self._sink = outcome_sink
 
-    async def handle(self, scope: Mapping[str, Any], body: bytes) -> tuple[int, bytes]:
-        """(HTTP status, JSON body) for one POST /signin."""
+    async def handle(self, scope: Mapping[str, Any], body: bytes | None) -> tuple[int, bytes]:
+        """(HTTP status, JSON body) for one POST /signin; `body` is None when it was too long to
+        read, which is a malformed request like any other (no attempt, so no audit event)."""
+        if body is None:
+            return _json(413, {"error": "RequestEntityTooLarge", "message": _TOO_LARGE})
         attempt = _attempt(body, scope)
         if isinstance(attempt, str):
             return _invalid(attempt)

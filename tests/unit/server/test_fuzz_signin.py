@@ -118,3 +118,13 @@ def test_bodies_that_are_not_text_are_malformed(server: FuzzServer, body: bytes)
     assert answer.status == 400, answer
     assert json.loads(answer.body)["error"] == "InvalidRequest"
     assert _console_logins(server) == before
+
+
+def test_a_body_over_the_limit_gets_the_json_413(server: FuzzServer) -> None:
+    """Sign-in always answers in its own JSON form, never the IAM endpoint's XML."""
+    before = _console_logins(server)
+    body = b'{"account": "' + b"a" * (1024 * 1024) + b'"}'
+    answer = server.send("POST", body, [("host", "warden.test"), ("content-type", "application/json")], path="/signin")
+    assert answer.status == 413 and answer.headers.get("content-type") == "application/json", answer
+    assert json.loads(answer.body)["error"] == "RequestEntityTooLarge"
+    assert _console_logins(server) == before
