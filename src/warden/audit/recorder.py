@@ -151,6 +151,10 @@ class AuditRecorder:
             thread.join(timeout=10)
             self._thread = None
         self._retry_backlog()
+        self._retry_refused()
+        for event, _refusals in self._refused:  # never silently: each is a gap in the trail
+            _logger.error("audit event %s was refused by the store and is lost at shutdown", event.event_id)
+        self._refused = []
         try:
             seal_pending(self._store, self._signer, self._clock.now())
         except Exception:

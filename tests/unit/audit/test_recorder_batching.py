@@ -138,3 +138,11 @@ def test_a_store_that_is_down_loses_no_event(store: Store) -> None:
         recorder.submit(_draft(6))
         recorder.flush()
         assert _stored_ids(store) == [_draft(i).event_id for i in range(7)]
+
+
+def test_an_event_still_refused_at_shutdown_is_named(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    poison = _draft(0).event_id
+    with _recording(_Refusing(store, {poison}), 2):
+        pass
+    assert _stored_ids(store) == [_draft(1).event_id]
+    assert f"audit event {poison} was refused by the store and is lost at shutdown" in caplog.text
