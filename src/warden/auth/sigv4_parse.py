@@ -173,19 +173,26 @@ def _parse_sdk_header(request: HttpRequest, authorization: str) -> SignatureInfo
     if "host" not in signed_headers:
         return None
     scope = [key_id, scope_date, region, service, "aws4_request"]
-    return _header_claims(request, scope, signed_headers, signed_headers_text, signature, request_time, date_text)
+    return _claims(
+        scope, signed_headers, signed_headers_text, signature, request_time, date_text,
+        request.header("x-amz-security-token"),
+    )
 
 
-def _header_claims(
-    request: HttpRequest,
+def _claims(
     scope: list[str],
     signed_headers: tuple[str, ...],
     signed_headers_text: str,
     signature: str,
     request_time: datetime,
     amz_date: str,
+    security_token: str | None,
+    *,
+    presigned: bool = False,
+    expires: int | None = None,
 ) -> SignatureInfo:
-    """The claims of an Authorization header: `scope` is the credential's five parts."""
+    """The claims of a signature (an Authorization header's, or with `presigned` a query
+    string's): `scope` is the credential's five parts."""
     return SignatureInfo(
         access_key_id=scope[0],
         scope_date=scope[1],
@@ -197,9 +204,9 @@ def _header_claims(
         signature=signature,
         request_time=request_time,
         amz_date=amz_date,
-        security_token=request.header("x-amz-security-token"),
-        presigned=False,
-        expires=None,
+        security_token=security_token,
+        presigned=presigned,
+        expires=expires,
     )
 
 
@@ -227,8 +234,9 @@ def _parse_header_form(request: HttpRequest, authorization: str) -> SignatureInf
     parts, signed_headers = _common_checks(algorithm, fields["Credential"], fields["SignedHeaders"])
     # An X-Amz-Date that parsed is already in this form; only a Date header needs rendering.
     amz_date = request_time.strftime("%Y%m%dT%H%M%SZ") if from_date_header else date_text
-    return _header_claims(
-        request, parts, signed_headers, fields["SignedHeaders"], fields["Signature"], request_time, amz_date
+    return _claims(
+        parts, signed_headers, fields["SignedHeaders"], fields["Signature"], request_time, amz_date,
+        request.header("x-amz-security-token"),
     )
 
 
@@ -247,20 +255,10 @@ def _parse_query_form(request: HttpRequest, params: dict[str, str]) -> Signature
         params["X-Amz-Algorithm"], params["X-Amz-Credential"], params["X-Amz-SignedHeaders"]
     )
     token = params.get("X-Amz-Security-Token")
-    return SignatureInfo(
-        access_key_id=parts[0],
-        scope_date=parts[1],
-        region=parts[2],
-        service=parts[3],
-        terminator=parts[4],
-        signed_headers=signed_headers,
-        signed_headers_text=params["X-Amz-SignedHeaders"],
-        signature=params["X-Amz-Signature"],
-        request_time=request_time,
-        amz_date=params["X-Amz-Date"],
-        security_token=token if token is not None else request.header("x-amz-security-token"),
-        presigned=True,
-        expires=_parse_expires(params.get("X-Amz-Expires")),
+    return _claims(
+        parts, signed_headers, params["X-Amz-SignedHeaders"], params["X-Amz-Signature"], request_time,
+        params["X-Amz-Date"], token if token is not None else request.header("x-amz-security-token"),
+        presigned=True, expires=_parse_expires(params.get("X-Amz-Expires")),
     )
 
 

@@ -100,6 +100,7 @@ def new_audit_event(
     _resources(event, resources)
     return event
 
+
 @dataclass(frozen=True, slots=True)
 class StoredAuditEvent:
     """An event as read back: its place in the trail and the digest that sealed it, if any."""
