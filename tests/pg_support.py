@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-__all__ = ["PG_URL", "UrlFactory", "postgres_problem"]
+__all__ = ["PG_URL", "UrlFactory", "postgres_problem", "postgres_schema"]
 
 PG_URL = os.environ.get("WARDEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -62,3 +65,17 @@ class UrlFactory:
             for schema in self._schemas:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+@contextmanager
+def postgres_schema(root: Path) -> Iterator[str]:
+    """The URL of an empty PostgreSQL schema, dropped afterwards; a visible skip when PostgreSQL
+    cannot be reached."""
+    problem = postgres_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    urls = UrlFactory("postgres", root)
+    try:
+        yield urls.new()
+    finally:
+        urls.cleanup()

@@ -5,36 +5,21 @@ Skipped, with the reason shown, when PostgreSQL is not reachable."""
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
 from live_server import start_server
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import SQLAlchemyError
 
-PG_URL = os.environ.get("WARDEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from pg_support import postgres_schema
 
 
 @pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        schema = f"warden_e2e_{secrets.token_hex(6)}"
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except (OSError, SQLAlchemyError) as exc:
-        pytest.skip(f"PostgreSQL not reachable at WARDEN_TEST_POSTGRES_URL ({PG_URL}): {exc}")
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options={quote(f'-csearch_path={schema}')}"
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+def pg_schema_url(tmp_path: Path) -> Iterator[str]:
+    with postgres_schema(tmp_path) as url:
+        yield url
 
 
 @pytest.mark.postgres

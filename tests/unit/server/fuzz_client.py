@@ -26,7 +26,7 @@ from botocore.credentials import Credentials
 from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select
 
-from pg_support import UrlFactory, postgres_problem
+from pg_support import postgres_schema
 from warden.audit.alerts.defaults import DEFAULT_RULES
 from warden.auth.passwords import PasswordHasher
 from warden.config import Settings
@@ -352,14 +352,8 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     if backend == "sqlite":
         yield None
         return
-    problem = postgres_problem()
-    if problem is not None:
-        pytest.skip(problem)
-    urls = UrlFactory("postgres", tmp_path_factory.mktemp("pg"))
-    try:
-        yield urls.new()
-    finally:
-        urls.cleanup()
+    with postgres_schema(tmp_path_factory.mktemp("pg")) as url:
+        yield url
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
