@@ -323,7 +323,7 @@ def bench_authorization(server: Server, rounds: int, per_round: int) -> None:
 
 def bench_thread_hop(server: Server, rounds: int, count: int) -> None:
     """What handing GetUser's store work to a worker thread costs, against running it inline
-    on the event loop (which the pipeline does not do; measured to size the idea)."""
+    on the event loop (which the pipeline does for short reads on a SQLite file)."""
     runtime = server.runtime
     env = runtime.env_for_partition("aws")
     caller = runtime.credentials.resolve(server.key).caller

@@ -134,6 +134,12 @@ def test_read_only_transaction_reads_one_snapshot(store: Store, account: str) ->
         assert after.get_change_counter(account) == counter + 1
 
 
+def test_short_reads_run_inline_on_a_local_file_only(urls: UrlFactory, store: Store) -> None:
+    """The server runs a short read on its event loop only where that cannot wait on a network
+    or a writer: a SQLite file (WAL), not PostgreSQL."""
+    assert store.short_reads_inline == (urls.backend == "sqlite")
+
+
 def test_sqlite_writers_take_the_write_lock_at_begin(urls: UrlFactory, store: Store, account: str) -> None:
     """BEGIN IMMEDIATE for writers (even right after a read-only transaction on the same pooled
     connection), a plain deferred BEGIN for readers."""

@@ -43,7 +43,7 @@ from warden.services import cloudtrail, iam, sts
 from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
 from warden.services.credentials import ResolvedKey
-from warden.services.dispatch import HandlerTable, dispatch
+from warden.services.dispatch import HandlerTable, dispatch, is_point_read
 from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 from warden.services.sts_session_token import check_session_token_scope
@@ -327,6 +327,8 @@ class Pipeline:
             )
 
         try:
+            if runtime.store.short_reads_inline and is_point_read(service_name, operation.name):
+                return run()
             return await anyio.to_thread.run_sync(run)
         except BaseException:
             audit.rolled_back()  # the transaction and the event in it are gone

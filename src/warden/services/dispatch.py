@@ -16,7 +16,15 @@ from warden.services.change_feed import ChangeFeed
 from warden.services.partition_arns import partition_response
 from warden.store import Store, Transaction
 
-__all__ = ["CommitThenRaise", "Handler", "HandlerTable", "TransactionalAudit", "dispatch", "is_read_only"]
+__all__ = [
+    "CommitThenRaise",
+    "Handler",
+    "HandlerTable",
+    "TransactionalAudit",
+    "dispatch",
+    "is_point_read",
+    "is_read_only",
+]
 
 Handler = Callable[[Call, dict[str, Any]], Mapping[str, Any] | None]
 HandlerTable = Mapping[str, Handler]
@@ -24,6 +32,22 @@ HandlerTable = Mapping[str, Handler]
 _READ_ONLY_PREFIXES = ("Get", "List", "Simulate", "Decode", "Lookup", "Describe")
 # Named like reads, but they record something: a session token consumes an MFA code.
 _WRITING_READS = frozenset({"GetSessionToken"})
+
+
+_IAM_POINT_READS = (
+    "GetUser", "GetRole", "GetPolicy", "GetPolicyVersion", "GetUserPolicy", "GetRolePolicy",
+    "GetGroupPolicy", "GetAccessKeyLastUsed", "GetLoginProfile", "GetInstanceProfile",
+    "GetAccountPasswordPolicy", "GetServiceLinkedRoleDeletionStatus",
+    "ListAccessKeys", "ListMFADevices", "ListAccountAliases", "ListGroupsForUser",
+    "ListUserTags", "ListRoleTags", "ListPolicyTags", "ListInstanceProfileTags", "ListMFADeviceTags",
+    "ListPolicyVersions", "ListUserPolicies", "ListRolePolicies", "ListGroupPolicies",
+    "ListAttachedUserPolicies", "ListAttachedRolePolicies", "ListAttachedGroupPolicies",
+)  # fmt: skip
+_POINT_READS = frozenset({("iam", name) for name in _IAM_POINT_READS} | {("sts", "GetAccessKeyInfo")})
+"""Reads whose work AWS's quotas bound to one entity and a few dozen rows at most (2 access
+keys, 8 MFA devices, 50 tags, 5 versions, 10 groups, 20 attached policies...). Listings that
+grow with the account (ListUsers, GetGroup's members, GetAccountSummary's counts,
+GetAccountAuthorizationDetails) and simulations are not among them."""
 
 
 class CommitThenRaise(Exception):
@@ -39,6 +63,13 @@ class CommitThenRaise(Exception):
 def is_read_only(operation: str) -> bool:
     """Reads and simulations change nothing: they run in a read-only transaction."""
     return operation.startswith(_READ_ONLY_PREFIXES)
+
+
+def is_point_read(service: str, operation: str) -> bool:
+    """A read short enough to run on the event loop when the store allows it
+    (`Store.short_reads_inline`): on SQLite, handing one to a worker thread and back costs
+    about twice the read itself (`python -m bench.read`)."""
+    return (service, operation) in _POINT_READS
 
 
 class TransactionalAudit(Protocol):

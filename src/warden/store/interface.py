@@ -54,6 +54,12 @@ class Transaction(
 
 
 class Store(Protocol):
+    @property
+    def short_reads_inline(self) -> bool:
+        """Whether a short read-only transaction is cheaper run on the calling thread than
+        handed to a worker thread: true for a local SQLite file, whose reads (WAL) neither
+        wait for writers nor cross a network."""
+
     def transaction(self, readonly: bool = False) -> AbstractContextManager[Transaction]:
         """One database transaction. `readonly=True` lets SQLite readers run alongside a
         writer; writing through a read-only transaction is an error of the backend."""

@@ -99,3 +99,14 @@ def test_a_transaction_ending_after_close_returns_its_connection(store: SqlStore
         tx.get_account(ACCOUNT)
         store.close()
     assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_only_a_sqlite_file_serves_short_reads_inline(store: SqlStore) -> None:
+    """An in-memory database shares one connection among its users, so it keeps reads on the
+    worker threads (PostgreSQL too: its contract tests check the same property)."""
+    assert store.short_reads_inline
+    memory = open_store("sqlite://")
+    try:
+        assert not memory.short_reads_inline
+    finally:
+        memory.close()

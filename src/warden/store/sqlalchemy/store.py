@@ -32,6 +32,11 @@ class SqlStore:
     def engine(self) -> Engine:
         return self._engine
 
+    @property
+    def short_reads_inline(self) -> bool:
+        # A file: an in-memory database shares one connection among all its users.
+        return self._open is not None
+
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Transaction]:
         if self._open is None:
