@@ -9,13 +9,14 @@ import threading
 import psycopg
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 from warden.model import AccessKey, AccessKeyStatus, PrincipalKind
 from warden.store import AlreadyExists, Store, open_store
 from warden.store.sqlalchemy import SqlStore
 
 from .conftest import PG_URL, UrlFactory
-from .factories import DOC, NOW, group, instance_profile, policy, role, user
+from .factories import DOC, NOW, group, instance_profile, new_account, policy, role, user
 
 
 class Boom(Exception):
@@ -132,6 +133,39 @@ def test_read_only_transaction_reads_one_snapshot(store: Store, account: str) ->
     with store.transaction(readonly=True) as after:
         assert after.get_user(account, "late") is not None
         assert after.get_change_counter(account) == counter + 1
+
+
+def test_readers_and_writers_take_turns_on_one_pooled_connection(urls: UrlFactory) -> None:
+    """A connection that served a read-only transaction serves a writer next, and back: on
+    PostgreSQL the reader's BEGIN declares REPEATABLE READ and READ ONLY (the server refuses its
+    writes), and whoever checks the connection out next, through the store or the engine,
+    writes."""
+    opened = open_store(urls.new(), pool_size=1)
+    postgres = urls.backend == "postgres"
+    try:
+        account = new_account(opened)
+        for name in ("first", "second"):
+            with opened.transaction(readonly=True) as reader:
+                assert reader.get_user(account, name) is None
+                if postgres:
+                    conn = reader._conn  # type: ignore[attr-defined]
+                    shown = [conn.exec_driver_sql(f"SHOW {key}").scalar() for key in ("transaction_isolation", "transaction_read_only")]
+                    assert shown == ["repeatable read", "on"]
+            if postgres:
+                with pytest.raises(DBAPIError, match="read-only transaction"), opened.transaction(readonly=True) as reader:
+                    reader.create_user(user(account, name))
+                assert isinstance(opened, SqlStore)
+                with opened.engine.begin() as raw:  # as mock mode's wipe and migrations use it
+                    assert raw.exec_driver_sql("SHOW transaction_read_only").scalar() == "off"
+            with opened.transaction() as writer:
+                writer.create_user(user(account, name))
+                if postgres:
+                    conn = writer._conn  # type: ignore[attr-defined]
+                    assert conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "off"
+            with opened.transaction(readonly=True) as reader:
+                assert reader.get_user(account, name) is not None
+    finally:
+        opened.close()
 
 
 def test_short_reads_run_inline_on_a_local_file_only(urls: UrlFactory, store: Store) -> None:

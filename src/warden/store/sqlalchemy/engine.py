@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
+from psycopg import IsolationLevel
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -59,7 +61,9 @@ def create_store_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://...")
-        return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size)
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=pool_size)
+        event.listen(engine, "checkin", _plain_begin_again)
+        return engine
     raise ValueError(
         f"unsupported store URL scheme {parsed.drivername!r}: use sqlite:// or postgresql+psycopg://"
     )
@@ -70,23 +74,38 @@ def begin_transaction(conn: Connection, readonly: bool) -> RootTransaction:
 
     Read-only on SQLite: the dialect issues a DEFERRED BEGIN, which reads one consistent
     snapshot (WAL) without taking the write lock. Read-only on PostgreSQL: the transaction is
-    declared REPEATABLE READ (one snapshot) and READ ONLY, so the server refuses writes in it."""
-    sqlite = conn.dialect.name == "sqlite"
-    if readonly and sqlite:
-        info = conn.connection.info
-        info[_DEFERRED_BEGIN] = True
-        try:
-            transaction = conn.begin()
-        finally:
-            info.pop(_DEFERRED_BEGIN, None)  # never left for a later writer, even if BEGIN failed
-        return transaction
-    transaction = conn.begin()
-    if readonly:
-        # REPEATABLE READ: every statement of the transaction reads the snapshot of its first
-        # one, as on SQLite (READ COMMITTED would let a listing mix two states). Read-only
-        # transactions never fail serialization at this level.
-        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-    return transaction
+    declared REPEATABLE READ (one snapshot) and READ ONLY, so the server refuses writes in it.
+    (On PostgreSQL the driver opens the transaction at the first statement.)"""
+    if conn.dialect.name != "sqlite":
+        if readonly:
+            _declare_read_only(conn.connection.driver_connection)
+        return conn.begin()
+    if not readonly:
+        return conn.begin()
+    info = conn.connection.info
+    info[_DEFERRED_BEGIN] = True
+    try:
+        return conn.begin()
+    finally:
+        info.pop(_DEFERRED_BEGIN, None)  # never left for a later writer, even if BEGIN failed
+
+
+def _declare_read_only(driver: psycopg.Connection[Any]) -> None:
+    """Make psycopg open the coming transaction with `BEGIN ISOLATION LEVEL REPEATABLE READ READ
+    ONLY` rather than a plain BEGIN followed by a SET TRANSACTION, which cost a round trip of
+    its own. REPEATABLE READ: every statement of the transaction reads the snapshot of its first
+    one, as on SQLite (READ COMMITTED would let a listing mix two states); read-only
+    transactions never fail serialization at this level."""
+    driver.read_only = True
+    driver.isolation_level = IsolationLevel.REPEATABLE_READ
+
+
+def _plain_begin_again(dbapi_connection: psycopg.Connection[Any] | None, _record: Any) -> None:
+    """On check-in: whoever takes the connection next (a writer, a migration, mock mode's wipe)
+    gets a plain read-write BEGIN."""
+    if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.read_only is not None:
+        dbapi_connection.read_only = None
+        dbapi_connection.isolation_level = None
 
 
 def _sqlite_engine(url: URL, in_memory: bool, pool_size: int) -> Engine:
