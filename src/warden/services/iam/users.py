@@ -35,7 +35,10 @@ _DELETE_CONFLICT_MESSAGES = {
 }
 
 
-def user_to_wire(user: User, *, with_tags: bool = False) -> dict[str, Any]:
+def user_to_wire(user: User, *, with_tags: bool = False, boundary: bool = True) -> dict[str, Any]:
+    """The `User` shape. ListUsers and GetGroup's members leave out the permissions boundary
+    (`boundary=False`); only GetUser and CreateUser report tags.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html"""
     wire: dict[str, Any] = {
         "Path": user.path,
         "UserName": user.name,
@@ -45,7 +48,7 @@ def user_to_wire(user: User, *, with_tags: bool = False) -> dict[str, Any]:
     }
     if user.password_last_used is not None:
         wire["PasswordLastUsed"] = user.password_last_used
-    if user.permissions_boundary_arn:
+    if boundary and user.permissions_boundary_arn:
         wire["PermissionsBoundary"] = {
             "PermissionsBoundaryType": "Policy",
             "PermissionsBoundaryArn": user.permissions_boundary_arn,
@@ -114,7 +117,7 @@ def list_users(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         page = call.tx.list_users(
             call.account_id, path_prefix=params.get("PathPrefix", "/"), marker=marker, max_items=max_items
         )
-    return page_to_wire(page, "Users", user_to_wire)
+    return page_to_wire(page, "Users", lambda user: user_to_wire(user, boundary=False))
 
 
 def update_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
