@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from warden.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from warden.model import User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
 from warden.services.iam.common import (
+    NON_USER_CREDENTIALS,
     no_such_entity,
     request_tag_context,
     tags_from_params,
@@ -101,7 +102,9 @@ def get_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
                     "CreateDate": call.tx.get_account(call.account_id).create_date,  # type: ignore[union-attr]
                 }
             }
-        name = call.caller.name or ""
+        if call.caller.kind is not CallerKind.USER or not call.caller.name:
+            raise ValidationError(NON_USER_CREDENTIALS)
+        name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     resource = user.arn if user else call.iam_arn("user", "/", name)
     call.authorize("iam:GetUser", resource, resource_tags=user.tags if user else ())
