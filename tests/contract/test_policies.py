@@ -78,6 +78,11 @@ def test_attachments_counts_and_entities(store: Store, account: str) -> None:
         )
         only_roles = tx.list_entities_for_policy(account, managed.arn, kind=PrincipalKind.ROLE).items
         assert [e.name for e in only_roles] == ["runner"]
+        bounded = tx.list_entities_for_policy(account, managed.arn, usage=PolicyUsage.PERMISSIONS_BOUNDARY)
+        assert bounded.items == (PolicyEntity(PrincipalKind.ROLE, "runner", runner.role_id),)
+        assert not tx.list_entities_for_policy(
+            account, managed.arn, kind=PrincipalKind.GROUP, usage=PolicyUsage.PERMISSIONS_BOUNDARY
+        ).items
         attached = tx.list_policies(account, scope=PolicyScope.LOCAL, only_attached=True).items
         assert [p.arn for p in attached] == [managed.arn]
         with pytest.raises(ConflictDeleting) as caught:

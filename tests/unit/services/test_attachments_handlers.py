@@ -127,6 +127,31 @@ def test_list_entities_for_policy(h: Harness) -> None:
         h.call("ListEntitiesForPolicy", {"PolicyArn": f"arn:aws:iam::{ACCOUNT}:policy/none"})
 
 
+def test_list_entities_for_policy_by_usage(h: Harness) -> None:
+    """"To list only the policies used to set permissions boundaries, set the value to
+    PermissionsBoundary": the users and roles the policy bounds, not those it is attached to.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html"""
+    arn = _policy(h, "cap")
+    h.call("AttachUserPolicy", {"UserName": "bob", "PolicyArn": arn})
+    h.call("AttachGroupPolicy", {"GroupName": "devs", "PolicyArn": arn})
+    h.call("PutUserPermissionsBoundary", {"UserName": "eve", "PermissionsBoundary": arn})
+    h.call("PutRolePermissionsBoundary", {"RoleName": "app", "PermissionsBoundary": arn})
+
+    def names(params: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+        found = h.call("ListEntitiesForPolicy", {"PolicyArn": arn, **params})
+        return (
+            [u["UserName"] for u in found["PolicyUsers"]],
+            [g["GroupName"] for g in found["PolicyGroups"]],
+            [r["RoleName"] for r in found["PolicyRoles"]],
+        )
+
+    assert names({"PolicyUsageFilter": "PermissionsPolicy"}) == (["bob"], ["devs"], [])
+    assert names({"PolicyUsageFilter": "PermissionsBoundary"}) == (["eve"], [], ["app"])
+    assert names({"PolicyUsageFilter": "PermissionsBoundary", "EntityFilter": "Role"}) == ([], [], ["app"])
+    assert names({"PolicyUsageFilter": "PermissionsBoundary", "EntityFilter": "Group"}) == ([], [], [])
+    assert names({"PolicyUsageFilter": "PermissionsBoundary", "PathPrefix": "/ops/"}) == (["eve"], [], [])
+
+
 def test_an_attached_managed_policy_allows_its_actions(h: Harness) -> None:
     """Identity-based policies attached to a user, or to a group the user is in, grant access.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"""

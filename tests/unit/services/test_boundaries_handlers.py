@@ -192,3 +192,19 @@ def test_create_user_with_a_boundary_is_capped_from_the_start(h: Harness) -> Non
     with pytest.raises(AccessDenied):
         h.call("CreateUser", {"UserName": "dave"}, caller=carol)
     assert h.call("GetPolicy", {"PolicyArn": cap})["Policy"]["PermissionsBoundaryUsageCount"] == 1
+
+
+def test_user_listings_leave_out_the_boundary_that_get_user_reports(h: Harness) -> None:
+    """ListUsers "does not return the following attributes, even though they are an attribute of
+    the returned object: PermissionsBoundary, Tags"; GetUser shows both.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html"""
+    h.call("PutUserPermissionsBoundary", {"UserName": "bob", "PermissionsBoundary": ADMIN})
+    h.call("TagUser", {"UserName": "bob", "Tags": [{"Key": "team", "Value": "a"}]})
+    assert _boundary_of(h, "User", "bob") == {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": ADMIN}
+    (listed,) = h.call("ListUsers")["Users"]
+    assert listed["UserName"] == "bob"
+    assert "PermissionsBoundary" not in listed and "Tags" not in listed
+    h.call("CreateGroup", {"GroupName": "devs"})
+    h.call("AddUserToGroup", {"GroupName": "devs", "UserName": "bob"})
+    (member,) = h.call("GetGroup", {"GroupName": "devs"})["Users"]
+    assert "PermissionsBoundary" not in member and "Tags" not in member

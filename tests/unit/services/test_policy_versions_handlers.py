@@ -60,6 +60,19 @@ def test_version_ids_keep_counting_after_a_delete(h: Harness, arn: str) -> None:
     assert all("Document" not in v for v in listed)
 
 
+def test_list_policy_versions_pages_by_max_items(h: Harness, arn: str) -> None:
+    """"If additional items exist beyond the maximum you specify, the IsTruncated response
+    element is true", and Marker says where the next call starts.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html"""
+    for _ in range(2):
+        _version(h, arn, "iam:ListUsers")
+    first = h.call("ListPolicyVersions", {"PolicyArn": arn, "MaxItems": 2})
+    assert [v["VersionId"] for v in first["Versions"]] == ["v3", "v2"] and first["IsTruncated"] is True
+    rest = h.call("ListPolicyVersions", {"PolicyArn": arn, "MaxItems": 2, "Marker": first["Marker"]})
+    assert [v["VersionId"] for v in rest["Versions"]] == ["v1"] and rest["IsTruncated"] is False
+    assert "Marker" not in rest
+
+
 def test_at_most_five_versions(h: Harness, arn: str) -> None:
     """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
     for _ in range(4):

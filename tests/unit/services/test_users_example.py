@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from harness import Harness, make_harness
-from warden.errors import AccessDenied, EntityAlreadyExists, NoSuchEntity
+from warden.errors import AccessDenied, EntityAlreadyExists, NoSuchEntity, ValidationError
 from warden.model import PrincipalKind
+from warden.services.caller import Caller, CallerKind
 from warden.services.iam import users
 
 
@@ -73,3 +74,21 @@ def test_request_tags_are_tested_by_conditions(h: Harness) -> None:
     with pytest.raises(AccessDenied):
         h.call("CreateUser", {"UserName": "x"}, caller=admin)
     h.call("CreateUser", {"UserName": "y", "Tags": [{"Key": "team", "Value": "eng"}]}, caller=admin)
+
+
+def test_get_user_without_a_name_from_a_role_session_is_a_validation_error(h: Harness) -> None:
+    """GetUser without UserName describes "the IAM user whose access key ID is used to sign the
+    request"; a role session has none, and IAM answers ValidationError "Must specify userName when
+    calling with non-User credentials" (not NoSuchEntity for an empty name).
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html"""
+    role_session = Caller(
+        kind=CallerKind.ASSUMED_ROLE,
+        arn="arn:aws:sts::111122223333:assumed-role/app/job",
+        account_id="111122223333",
+        principal_id="AROAEXAMPLEEXAMPLE123:job",
+        access_key_id="ASIAEXAMPLEEXAMPLE12",
+        role_arn="arn:aws:iam::111122223333:role/app",
+        role_name="app",
+    )
+    with pytest.raises(ValidationError, match="^Must specify userName when calling with non-User credentials$"):
+        h.call("GetUser", caller=role_session)

@@ -17,7 +17,7 @@ from warden.errors import LimitExceeded, NoSuchEntity, ServiceFailure, Validatio
 from warden.model import AccessKey, AccessKeyStatus, User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
-from warden.services.iam.common import no_such_entity
+from warden.services.iam.common import NON_USER_CREDENTIALS, no_such_entity
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.store import AlreadyExists, NotFound
 
@@ -26,7 +26,6 @@ __all__ = ["HANDLERS", "MAX_ACCESS_KEYS_PER_USER", "key_metadata_to_wire"]
 MAX_ACCESS_KEYS_PER_USER = 2
 """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
 
-_NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,7 @@ def _target_user(call: Call, params: Mapping[str, Any]) -> _Target:
         if call.caller.kind is CallerKind.ROOT:
             return _Target(name=None, arn=call.caller.arn, user=None)
         if call.caller.kind is not CallerKind.USER or not call.caller.name:
-            raise ValidationError(_NON_USER_CREDENTIALS)
+            raise ValidationError(NON_USER_CREDENTIALS)
         name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     return _Target(name=name, arn=user.arn if user else call.iam_arn("user", "/", name), user=user)

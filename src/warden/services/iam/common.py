@@ -11,6 +11,7 @@ from warden.services.call import Call
 
 __all__ = [
     "MAX_TAGS",
+    "NON_USER_CREDENTIALS",
     "no_such_entity",
     "request_tag_context",
     "tags_from_params",
@@ -18,6 +19,9 @@ __all__ = [
 ]
 
 MAX_TAGS = 50
+NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
+"""AWS's ValidationError when an operation that defaults to the calling user is called without a
+UserName by a caller that is not an IAM user (a role session, a federated user)."""
 
 
 def no_such_entity(kind: str, name: str) -> NoSuchEntity:

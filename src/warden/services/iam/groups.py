@@ -15,6 +15,7 @@ from warden.model import Group, User
 from warden.services.call import Call
 from warden.services.iam.common import no_such_entity
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
+from warden.services.iam.users import user_to_wire
 from warden.store import AlreadyExists, ConflictDeleting, Dependent, NotFound
 
 __all__ = ["HANDLERS", "MAX_GROUPS_PER_ACCOUNT", "MAX_GROUPS_PER_USER", "group_to_wire"]
@@ -38,19 +39,6 @@ def group_to_wire(group: Group) -> dict[str, Any]:
         "Arn": group.arn,
         "CreateDate": group.create_date,
     }
-
-
-def _member_to_wire(user: User) -> dict[str, Any]:
-    wire: dict[str, Any] = {
-        "Path": user.path,
-        "UserName": user.name,
-        "UserId": user.user_id,
-        "Arn": user.arn,
-        "CreateDate": user.create_date,
-    }
-    if user.password_last_used is not None:
-        wire["PasswordLastUsed"] = user.password_last_used
-    return wire
 
 
 def _authorized_group(call: Call, action: str, name: str) -> Group:
@@ -88,7 +76,7 @@ def get_group(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     marker, max_items = page_args(params)
     with marker_errors():
         page = call.tx.list_group_members(call.account_id, group.name, marker=marker, max_items=max_items)
-    result = page_to_wire(page, "Users", _member_to_wire)
+    result = page_to_wire(page, "Users", lambda user: user_to_wire(user, boundary=False))
     result["Group"] = group_to_wire(group)
     return result
 

@@ -16,13 +16,12 @@ from warden.errors import EntityAlreadyExists, NoSuchEntity, ValidationError
 from warden.model import LoginProfile, User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
-from warden.services.iam.common import no_such_entity
+from warden.services.iam.common import NON_USER_CREDENTIALS, no_such_entity
 from warden.services.iam.password_lifecycle import new_password_hash
 from warden.store import AlreadyExists, NotFound
 
 __all__ = ["HANDLERS", "login_profile_to_wire", "no_such_profile"]
 
-_NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 
 
 def login_profile_to_wire(profile: LoginProfile) -> dict[str, Any]:
@@ -42,7 +41,7 @@ def _authorized_user(call: Call, action: str, params: Mapping[str, Any]) -> User
     name = params.get("UserName")
     if name is None:
         if call.caller.kind is not CallerKind.USER or not call.caller.name:
-            raise ValidationError(_NON_USER_CREDENTIALS)
+            raise ValidationError(NON_USER_CREDENTIALS)
         name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     resource = user.arn if user else call.iam_arn("user", "/", name)

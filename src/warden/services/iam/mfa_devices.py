@@ -33,7 +33,13 @@ from warden.errors import (
 from warden.model import MfaDevice, TaggedKind, User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
-from warden.services.iam.common import no_such_entity, request_tag_context, tags_from_params, tags_to_wire
+from warden.services.iam.common import (
+    NON_USER_CREDENTIALS,
+    no_such_entity,
+    request_tag_context,
+    tags_from_params,
+    tags_to_wire,
+)
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.users import user_to_wire
 from warden.services.mfa_codes import check_consecutive_codes, new_seed, resync_device, seal_seed
@@ -45,7 +51,6 @@ MAX_MFA_DEVICES_PER_USER = 8
 """https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html (up to eight)."""
 
 _INVALID_CODE = "Authentication code for device is not valid."
-_NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 _ASSIGNMENT = {"Assigned": True, "Unassigned": False, "Any": None}
 
 
@@ -75,7 +80,7 @@ def _owner(call: Call, params: Mapping[str, Any], *, required: bool = False) -> 
         if call.caller.kind is CallerKind.ROOT and not required:
             return _Owner(None, call.caller.arn, None)
         if call.caller.kind is not CallerKind.USER or not call.caller.name:
-            raise ValidationError(_NON_USER_CREDENTIALS)
+            raise ValidationError(NON_USER_CREDENTIALS)
         name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     return _Owner(name, user.arn if user else call.iam_arn("user", "/", name), user)

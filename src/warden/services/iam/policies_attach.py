@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from warden.errors import LimitExceeded, NoSuchEntity
-from warden.model import PrincipalKind
+from warden.model import PolicyUsage, PrincipalKind
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
@@ -101,6 +101,7 @@ def list_entities_for_policy(call: Call, params: dict[str, Any]) -> Mapping[str,
         if policy.aws_managed != wanted_aws:
             return {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": [], "IsTruncated": False}
     marker, max_items = page_args(params)
+    usage = params.get("PolicyUsageFilter")
     with marker_errors():
         page = call.tx.list_entities_for_policy(
             call.account_id,
@@ -109,6 +110,7 @@ def list_entities_for_policy(call: Call, params: dict[str, Any]) -> Mapping[str,
             path_prefix=params.get("PathPrefix", "/"),
             marker=marker,
             max_items=max_items,
+            usage=PolicyUsage(usage) if usage else None,
         )
     result: dict[str, Any] = {
         "PolicyGroups": [

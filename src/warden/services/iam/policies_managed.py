@@ -15,7 +15,7 @@ from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.common import request_tag_context, tags_from_params, tags_to_wire
-from warden.services.iam.pages import marker_errors, page_args, page_to_wire
+from warden.services.iam.pages import computed_page, marker_errors, page_args, page_to_wire
 from warden.services.iam.policy_text import check_managed_policy
 from warden.services.iam.trust_policy import encode_policy_document
 from warden.services.partition_arns import partition_document, stored_policy_arn
@@ -189,7 +189,15 @@ def get_policy_version(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
 def list_policy_versions(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     policy = authorized_policy(call, "iam:ListPolicyVersions", params["PolicyArn"])
     versions = call.tx.list_policy_versions(call.account_id, policy.arn)
-    return {"Versions": [_version_to_wire(v, with_document=False) for v in versions], "IsTruncated": False}
+    # At most five versions, newest first: paged in memory, honouring MaxItems and Marker.
+    chunk, following = computed_page(versions, params)
+    result: dict[str, Any] = {
+        "Versions": [_version_to_wire(v, with_document=False) for v in chunk],
+        "IsTruncated": following is not None,
+    }
+    if following:
+        result["Marker"] = following
+    return result
 
 
 def delete_policy_version(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:

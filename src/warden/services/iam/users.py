@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from warden.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from warden.model import User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
 from warden.services.iam.common import (
+    NON_USER_CREDENTIALS,
     no_such_entity,
     request_tag_context,
     tags_from_params,
@@ -35,7 +36,10 @@ _DELETE_CONFLICT_MESSAGES = {
 }
 
 
-def user_to_wire(user: User, *, with_tags: bool = False) -> dict[str, Any]:
+def user_to_wire(user: User, *, with_tags: bool = False, boundary: bool = True) -> dict[str, Any]:
+    """The `User` shape. ListUsers and GetGroup's members leave out the permissions boundary
+    (`boundary=False`); only GetUser and CreateUser report tags.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html"""
     wire: dict[str, Any] = {
         "Path": user.path,
         "UserName": user.name,
@@ -45,7 +49,7 @@ def user_to_wire(user: User, *, with_tags: bool = False) -> dict[str, Any]:
     }
     if user.password_last_used is not None:
         wire["PasswordLastUsed"] = user.password_last_used
-    if user.permissions_boundary_arn:
+    if boundary and user.permissions_boundary_arn:
         wire["PermissionsBoundary"] = {
             "PermissionsBoundaryType": "Policy",
             "PermissionsBoundaryArn": user.permissions_boundary_arn,
@@ -98,7 +102,9 @@ def get_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
                     "CreateDate": call.tx.get_account(call.account_id).create_date,  # type: ignore[union-attr]
                 }
             }
-        name = call.caller.name or ""
+        if call.caller.kind is not CallerKind.USER or not call.caller.name:
+            raise ValidationError(NON_USER_CREDENTIALS)
+        name = call.caller.name
     user = call.tx.get_user(call.account_id, name)
     resource = user.arn if user else call.iam_arn("user", "/", name)
     call.authorize("iam:GetUser", resource, resource_tags=user.tags if user else ())
@@ -114,7 +120,7 @@ def list_users(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         page = call.tx.list_users(
             call.account_id, path_prefix=params.get("PathPrefix", "/"), marker=marker, max_items=max_items
         )
-    return page_to_wire(page, "Users", user_to_wire)
+    return page_to_wire(page, "Users", lambda user: user_to_wire(user, boundary=False))
 
 
 def update_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:

@@ -91,8 +91,10 @@ class AttachmentOps(Protocol):
         path_prefix: str = "/",
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        usage: PolicyUsage | None = None,
     ) -> Page[PolicyEntity]:
-        """Identities in the account the policy is attached to: groups, then roles, then users."""
+        """Identities in the account the policy is attached to: groups, then roles, then users;
+        with `usage` PERMISSIONS_BOUNDARY, the users and roles it is the boundary of instead."""
 
 
 class InlinePolicyOps(Protocol):

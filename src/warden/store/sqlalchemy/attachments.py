@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, Table, literal, select, union_all
 
-from warden.model import AttachedPolicy, PolicyEntity, PrincipalKind
+from warden.model import AttachedPolicy, PolicyEntity, PolicyUsage, PrincipalKind
 from warden.store.errors import NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
@@ -88,24 +88,31 @@ class AttachmentsMixin(PoliciesMixin):
         path_prefix: str = "/",
         marker: str | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        usage: PolicyUsage | None = None,
     ) -> Page[PolicyEntity]:
         policy_id = self._policy_id(account_id, policy_arn)
-        selects = [
-            select(
+        boundaries = usage is PolicyUsage.PERMISSIONS_BOUNDARY
+        selects = []
+        for each, (table, owner, id_column) in _TABLES.items():
+            if kind is not None and kind is not each:
+                continue
+            statement = select(
                 literal(each.value).label("kind"),
                 owner.c.name_lower.label("name_lower"),
                 owner.c[id_column].label("entity_id"),
                 owner.c.name.label("name"),
-            )
-            .join(table, table.c.owner_id == owner.c[id_column])
-            .where(
-                table.c.policy_id == policy_id,
-                owner.c.account_id == account_id,
-                path_filter(owner.c.path, path_prefix),
-            )
-            for each, (table, owner, id_column) in _TABLES.items()
-            if kind is None or kind is each
-        ]
+            ).where(owner.c.account_id == account_id, path_filter(owner.c.path, path_prefix))
+            if not boundaries:
+                statement = statement.join(table, table.c.owner_id == owner.c[id_column]).where(
+                    table.c.policy_id == policy_id
+                )
+            elif each is PrincipalKind.GROUP:
+                continue  # groups have no permissions boundary
+            else:
+                statement = statement.where(owner.c.permissions_boundary_arn == policy_arn)
+            selects.append(statement)
+        if not selects:
+            return Page(items=())
         combined = union_all(*selects).subquery()
         return self._page(
             select(combined),
