@@ -27,7 +27,6 @@ MAX_ACCESS_KEYS_PER_USER = 2
 """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
 
 
-
 @dataclass(frozen=True, slots=True)
 class _Target:
     """Whose keys a call is about: a user (found or not), or the root user (`name` None)."""

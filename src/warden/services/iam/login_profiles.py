@@ -23,7 +23,6 @@ from warden.store import AlreadyExists, NotFound
 __all__ = ["HANDLERS", "login_profile_to_wire", "no_such_profile"]
 
 
-
 def login_profile_to_wire(profile: LoginProfile) -> dict[str, Any]:
     return {
         "UserName": profile.user_name,
