@@ -1,6 +1,6 @@
 """The grouped "last access by principal" query behind service last accessed reports, on SQLite
 and PostgreSQL: latest event per service, operation and principal, with its Region; role sessions
-by ARN prefix (LIKE wildcards in names are literal); the period and excluded errors respected.
+by ARN prefix (LIKE wildcards in names are literal, case kept); the period and excluded errors respected.
 
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html
 """
@@ -24,6 +24,7 @@ ACCOUNT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCOUNT}:user/alice"
 SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/a_b/s1"
 LOOKALIKE = f"arn:aws:sts::{ACCOUNT}:assumed-role/axb/s1"
+OTHER_CASE = f"arn:aws:sts::{ACCOUNT}:assumed-role/A_B/s1"  # an earlier role, named in other case
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def test_latest_use_per_service_operation_and_principal(trail: Store) -> None:
             _event(7, SESSION, "iam", "ListRoles", 6, "ap-south-1"),
             _event(8, LOOKALIKE, "iam", "ListRoles", 7),
             _event(9, f"arn:aws:iam::{ACCOUNT}:user/bob", "iam", "ListUsers", 8),
+            _event(10, OTHER_CASE, "iam", "ListRoles", 9),
         ])
     with trail.transaction(readonly=True) as tx:
         found = tx.last_access_by_principal(

@@ -56,6 +56,17 @@ def test_path_prefix_and_bad_markers(store: Store, account: str) -> None:
             tx.list_users(account, max_items=0)
 
 
+def test_path_prefix_is_case_sensitive(store: Store, account: str) -> None:
+    """A path is part of the ARN, which is case-sensitive; PathPrefix is "starts with" on both
+    stores (SQLite's LIKE ignored ASCII case, PostgreSQL's did not).
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html"""
+    with store.transaction() as tx:
+        tx.create_user(user(account, "upper", "/Team/"))
+        tx.create_user(user(account, "lower", "/team/"))
+        assert [u.name for u in tx.list_users(account, path_prefix="/team/").items] == ["lower"]
+        assert [u.name for u in tx.list_users(account, path_prefix="/Te").items] == ["upper"]
+
+
 def test_union_listing_paginates(store: Store, account: str) -> None:
     managed = policy(account, "Wide")
     with store.transaction() as tx:

@@ -11,7 +11,7 @@ from warden.model import AttachedPolicy, PolicyEntity, PolicyUsage, PrincipalKin
 from warden.store.errors import NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import path_filter
+from warden.store.sqlalchemy.base import starts_with
 from warden.store.sqlalchemy.policies import PoliciesMixin
 
 __all__ = ["AttachmentsMixin"]
@@ -69,7 +69,7 @@ class AttachmentsMixin(PoliciesMixin):
         statement = (
             select(policies.c.name, policies.c.arn, policies.c.name_lower, policies.c.policy_id)
             .join(table, table.c.policy_id == policies.c.policy_id)
-            .where(table.c.owner_id == owner_id, path_filter(policies.c.path, path_prefix))
+            .where(table.c.owner_id == owner_id, starts_with(policies.c.path, path_prefix))
         )
         return self._page(
             statement, [policies.c.name_lower, policies.c.policy_id], marker, max_items, _attached
@@ -101,7 +101,7 @@ class AttachmentsMixin(PoliciesMixin):
                 owner.c.name_lower.label("name_lower"),
                 owner.c[id_column].label("entity_id"),
                 owner.c.name.label("name"),
-            ).where(owner.c.account_id == account_id, path_filter(owner.c.path, path_prefix))
+            ).where(owner.c.account_id == account_id, starts_with(owner.c.path, path_prefix))
             if not boundaries:
                 statement = statement.join(table, table.c.owner_id == owner.c[id_column]).where(
                     table.c.policy_id == policy_id

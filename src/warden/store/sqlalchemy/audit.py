@@ -17,7 +17,7 @@ from warden.model import AuditDigest, AuditEvent, AuditQuery, StoredAuditEvent
 from warden.store.errors import AlreadyExists
 from warden.store.protocols.audit import PrincipalAccess
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, starts_with
 
 __all__ = ["AuditMixin"]
 
@@ -86,10 +86,6 @@ def _filtered(statement: Select[Any], query: AuditQuery) -> Select[Any]:
     return statement.where(_ATTRIBUTE_COLUMNS[query.attribute] == query.value)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _region(record: str) -> str | None:
     try:
         region = json.loads(record).get("awsRegion")
@@ -102,7 +98,7 @@ def _principal_filter(arns: Collection[str], prefixes: Collection[str]) -> Colum
     clauses: list[ColumnElement[bool]] = []
     if arns:
         clauses.append(_e.principal_arn.in_(sorted(arns)))
-    clauses.extend(_e.principal_arn.like(_escape_like(p) + "%", escape="\\") for p in sorted(prefixes))
+    clauses.extend(starts_with(_e.principal_arn, prefix) for prefix in sorted(prefixes))
     return or_(*clauses)
 
 

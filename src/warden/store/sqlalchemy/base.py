@@ -29,7 +29,7 @@ from warden.store.pagination import Page, decode_marker, encode_marker
 from warden.store.sqlalchemy import schema as s
 from warden.text import storable
 
-__all__ = ["NOTIFY_CHANNEL", "SqlTransactionBase", "names_nothing", "path_filter"]
+__all__ = ["NOTIFY_CHANNEL", "SqlTransactionBase", "names_nothing", "starts_with"]
 
 T = TypeVar("T")
 
@@ -218,6 +218,8 @@ def _after(keys: Sequence[ColumnElement[Any]], values: Sequence[Any]) -> ColumnE
     return condition
 
 
-def path_filter(column: ColumnElement[str], path_prefix: str) -> ColumnElement[bool]:
-    """`PathPrefix` filtering: a literal prefix match (no wildcards)."""
-    return column.startswith(path_prefix, autoescape=True)
+def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """A literal, case-sensitive prefix match (no wildcards): `PathPrefix` filtering, ARN
+    prefixes. The LIKE can use an index; comparing the leading characters keeps case, which
+    SQLite's LIKE ignores (PostgreSQL's does not)."""
+    return and_(column.startswith(prefix, autoescape=True), func.substr(column, 1, len(prefix)) == prefix)

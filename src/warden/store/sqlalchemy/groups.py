@@ -11,7 +11,7 @@ from warden.model import Group, PrincipalKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import names_nothing, path_filter
+from warden.store.sqlalchemy.base import names_nothing, starts_with
 from warden.store.sqlalchemy.users import UsersMixin
 
 __all__ = ["GroupsMixin"]
@@ -65,7 +65,7 @@ class GroupsMixin(UsersMixin):
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[Group]:
         statement = select(s.groups).where(
-            s.groups.c.account_id == account_id, path_filter(s.groups.c.path, path_prefix)
+            s.groups.c.account_id == account_id, starts_with(s.groups.c.path, path_prefix)
         )
         return self._page(statement, [s.groups.c.name_lower, s.groups.c.group_id], marker, max_items, _groups)
 

@@ -11,7 +11,7 @@ from warden.model import InstanceProfile, PrincipalKind, Role, TaggedKind
 from warden.store.errors import AlreadyExists, ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import names_nothing, path_filter
+from warden.store.sqlalchemy.base import names_nothing, starts_with
 from warden.store.sqlalchemy.roles import RolesMixin
 
 __all__ = ["InstanceProfilesMixin"]
@@ -92,7 +92,7 @@ class InstanceProfilesMixin(RolesMixin):
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[InstanceProfile]:
         statement = select(s.instance_profiles).where(
-            _ip.account_id == account_id, path_filter(_ip.path, path_prefix)
+            _ip.account_id == account_id, starts_with(_ip.path, path_prefix)
         )
         return self._page(
             statement, [_ip.name_lower, _ip.instance_profile_id], marker, max_items, self._instance_profiles

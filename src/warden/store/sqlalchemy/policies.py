@@ -12,7 +12,7 @@ from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion,
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, starts_with
 
 __all__ = ["PoliciesMixin"]
 
@@ -171,7 +171,7 @@ class PoliciesMixin(SqlTransactionBase):
             visible = (_p.account_id == account_id) & (_p.aws_managed != true())
         else:
             visible = _visible_to(account_id)
-        statement = select(s.managed_policies).where(visible, path_filter(_p.path, path_prefix))
+        statement = select(s.managed_policies).where(visible, starts_with(_p.path, path_prefix))
         if only_attached or usage is PolicyUsage.PERMISSIONS_POLICY:
             attached = _attachments_in(account_id)
             statement = statement.where(exists().where(attached.c.policy_id == _p.policy_id))

@@ -12,7 +12,7 @@ from warden.model import PrincipalKind, Role, TaggedKind
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, starts_with
 
 __all__ = ["RolesMixin"]
 
@@ -83,7 +83,7 @@ class RolesMixin(SqlTransactionBase):
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[Role]:
         statement = select(s.roles).where(
-            s.roles.c.account_id == account_id, path_filter(s.roles.c.path, path_prefix)
+            s.roles.c.account_id == account_id, starts_with(s.roles.c.path, path_prefix)
         )
         return self._page(
             statement, [s.roles.c.name_lower, s.roles.c.role_id], marker, max_items, self._roles

@@ -12,7 +12,7 @@ from warden.model import PrincipalKind, Tag, TaggedKind, User
 from warden.store.errors import ConflictDeleting, Dependent, NotFound
 from warden.store.pagination import DEFAULT_MAX_ITEMS, Page
 from warden.store.sqlalchemy import schema as s
-from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, path_filter
+from warden.store.sqlalchemy.base import SqlTransactionBase, names_nothing, starts_with
 
 __all__ = ["UsersMixin"]
 
@@ -105,7 +105,7 @@ class UsersMixin(SqlTransactionBase):
         max_items: int = DEFAULT_MAX_ITEMS,
     ) -> Page[User]:
         statement = select(s.users).where(
-            s.users.c.account_id == account_id, path_filter(s.users.c.path, path_prefix)
+            s.users.c.account_id == account_id, starts_with(s.users.c.path, path_prefix)
         )
         return self._page(
             statement, [s.users.c.name_lower, s.users.c.user_id], marker, max_items, self._users
