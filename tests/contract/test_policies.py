@@ -76,6 +76,8 @@ def test_attachments_counts_and_entities(store: Store, account: str) -> None:
             PolicyEntity(PrincipalKind.ROLE, "runner", runner.role_id),
             PolicyEntity(PrincipalKind.USER, "dev", dev.user_id),
         )
+        # runner is bounded by the policy too, and listed once.
+        assert tx.list_entities_for_policy(account, managed.arn, usage=PolicyUsage.PERMISSIONS_POLICY).items == entities
         only_roles = tx.list_entities_for_policy(account, managed.arn, kind=PrincipalKind.ROLE).items
         assert [e.name for e in only_roles] == ["runner"]
         bounded = tx.list_entities_for_policy(account, managed.arn, usage=PolicyUsage.PERMISSIONS_BOUNDARY)

@@ -129,7 +129,8 @@ def test_list_entities_for_policy(h: Harness) -> None:
 
 def test_list_entities_for_policy_by_usage(h: Harness) -> None:
     """"To list only the policies used to set permissions boundaries, set the value to
-    PermissionsBoundary": the users and roles the policy bounds, not those it is attached to.
+    PermissionsBoundary": the users and roles the policy bounds, not those it is attached to;
+    without the filter, both.
     https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html"""
     arn = _policy(h, "cap")
     h.call("AttachUserPolicy", {"UserName": "bob", "PolicyArn": arn})
@@ -145,6 +146,7 @@ def test_list_entities_for_policy_by_usage(h: Harness) -> None:
             [r["RoleName"] for r in found["PolicyRoles"]],
         )
 
+    assert names({}) == (["bob", "eve"], ["devs"], ["app"])  # "If it is not included, all ... are returned"
     assert names({"PolicyUsageFilter": "PermissionsPolicy"}) == (["bob"], ["devs"], [])
     assert names({"PolicyUsageFilter": "PermissionsBoundary"}) == (["eve"], [], ["app"])
     assert names({"PolicyUsageFilter": "PermissionsBoundary", "EntityFilter": "Role"}) == ([], [], ["app"])

@@ -93,8 +93,10 @@ class AttachmentOps(Protocol):
         max_items: int = DEFAULT_MAX_ITEMS,
         usage: PolicyUsage | None = None,
     ) -> Page[PolicyEntity]:
-        """Identities in the account the policy is attached to: groups, then roles, then users;
-        with `usage` PERMISSIONS_BOUNDARY, the users and roles it is the boundary of instead."""
+        """Identities in the account that use the policy: groups, then roles, then users. With
+        `usage` PERMISSIONS_POLICY those it is attached to, with PERMISSIONS_BOUNDARY the users
+        and roles it is the boundary of, and without either both (AWS: "If it is not included,
+        all policies are returned")."""
 
 
 class InlinePolicyOps(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Table, literal, select, union_all
+from sqlalchemy import ColumnElement, Row, Table, exists, literal, or_, select, union_all
 
 from warden.model import AttachedPolicy, PolicyEntity, PolicyUsage, PrincipalKind
 from warden.store.errors import NotFound
@@ -91,26 +91,28 @@ class AttachmentsMixin(PoliciesMixin):
         usage: PolicyUsage | None = None,
     ) -> Page[PolicyEntity]:
         policy_id = self._policy_id(account_id, policy_arn)
-        boundaries = usage is PolicyUsage.PERMISSIONS_BOUNDARY
         selects = []
         for each, (table, owner, id_column) in _TABLES.items():
             if kind is not None and kind is not each:
                 continue
-            statement = select(
-                literal(each.value).label("kind"),
-                owner.c.name_lower.label("name_lower"),
-                owner.c[id_column].label("entity_id"),
-                owner.c.name.label("name"),
-            ).where(owner.c.account_id == account_id, starts_with(owner.c.path, path_prefix))
-            if not boundaries:
-                statement = statement.join(table, table.c.owner_id == owner.c[id_column]).where(
-                    table.c.policy_id == policy_id
-                )
-            elif each is PrincipalKind.GROUP:
-                continue  # groups have no permissions boundary
-            else:
-                statement = statement.where(owner.c.permissions_boundary_arn == policy_arn)
-            selects.append(statement)
+            uses: ColumnElement[bool] = exists().where(
+                table.c.owner_id == owner.c[id_column], table.c.policy_id == policy_id
+            )
+            if each is PrincipalKind.GROUP:  # groups have no permissions boundary
+                if usage is PolicyUsage.PERMISSIONS_BOUNDARY:
+                    continue
+            elif usage is PolicyUsage.PERMISSIONS_BOUNDARY:
+                uses = owner.c.permissions_boundary_arn == policy_arn
+            elif usage is None:
+                uses = or_(uses, owner.c.permissions_boundary_arn == policy_arn)
+            selects.append(
+                select(
+                    literal(each.value).label("kind"),
+                    owner.c.name_lower.label("name_lower"),
+                    owner.c[id_column].label("entity_id"),
+                    owner.c.name.label("name"),
+                ).where(owner.c.account_id == account_id, starts_with(owner.c.path, path_prefix), uses)
+            )
         if not selects:
             return Page(items=())
         combined = union_all(*selects).subquery()
