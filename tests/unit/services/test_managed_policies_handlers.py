@@ -68,6 +68,9 @@ def test_create_policy_returns_aws_shape(h: Harness) -> None:
     assert policy["Tags"] == [{"Key": "env", "Value": "prod"}]
     got = h.call("GetPolicy", {"PolicyArn": policy["Arn"]})["Policy"]
     assert got["PolicyId"] == policy["PolicyId"] and got["Description"] == "read"
+    # Description: "It is not included in the response to the ListPolicies operation."
+    (listed,) = h.call("ListPolicies", {"Scope": "Local"})["Policies"]
+    assert listed["PolicyId"] == policy["PolicyId"] and "Description" not in listed and "Tags" not in listed
 
 
 def test_policy_names_are_unique_case_insensitively(h: Harness) -> None:

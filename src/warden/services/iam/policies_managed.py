@@ -37,7 +37,10 @@ def policy_not_found(arn: str) -> NoSuchEntity:
     return NoSuchEntity(f"Policy {arn} was not found.")
 
 
-def policy_to_wire(policy: ManagedPolicy, *, with_tags: bool = False) -> dict[str, Any]:
+def policy_to_wire(policy: ManagedPolicy, *, with_tags: bool = False, with_description: bool = True) -> dict[str, Any]:
+    """The `Policy` shape. ListPolicies leaves out the description and the tags ("It is not
+    included in the response to the ListPolicies operation").
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html"""
     wire: dict[str, Any] = {
         "PolicyName": policy.name,
         "PolicyId": policy.policy_id,
@@ -50,7 +53,7 @@ def policy_to_wire(policy: ManagedPolicy, *, with_tags: bool = False) -> dict[st
         "CreateDate": policy.create_date,
         "UpdateDate": policy.update_date,
     }
-    if policy.description:
+    if with_description and policy.description:
         wire["Description"] = policy.description
     if with_tags and policy.tags:
         wire["Tags"] = tags_to_wire(policy.tags)
@@ -130,7 +133,7 @@ def list_policies(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
             max_items=max_items,
             usage=PolicyUsage(usage) if usage else None,
         )
-    return page_to_wire(page, "Policies", policy_to_wire)
+    return page_to_wire(page, "Policies", lambda policy: policy_to_wire(policy, with_description=False))
 
 
 _DELETE_CONFLICTS = {
