@@ -88,7 +88,10 @@ class Runtime:
             listener.start()
         clock = clock or SystemClock()
         audit = AuditRecorder(store, DigestSigner(master, previous=masters[1:]), clock, seal_interval=settings.audit_seal_interval)
-        alerts = AlertEngine.from_data_dir(settings.data_dir)
+        # In mock mode every call made without keys warden issued is the root user's: alerting
+        # on each would bury the log. A rules file that enables the rule still gets it.
+        quiet = frozenset({"root-user-activity"}) if settings.mock else frozenset()
+        alerts = AlertEngine.from_data_dir(settings.data_dir, off_by_default=quiet)
         audit.add_listener(alerts.offer)
         audit.start()
         return cls(

@@ -85,9 +85,10 @@ class AlertEngine:
             self._worker.start()
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path, **options: Any) -> AlertEngine:
-        """The engine for a server: rules from DATA_DIR/alerts.json, re-read when it changes."""
-        return cls(WatchedRulesFile(RulesFile.in_data_dir(data_dir)), **options)
+    def from_data_dir(cls, data_dir: Path, *, off_by_default: frozenset[str] = frozenset(), **options: Any) -> AlertEngine:
+        """The engine for a server: rules from DATA_DIR/alerts.json, re-read when it changes;
+        the shipped rules named in `off_by_default` stay off unless the file turns them on."""
+        return cls(WatchedRulesFile(RulesFile.in_data_dir(data_dir), off_by_default=off_by_default), **options)
 
     # -- the request path -------------------------------------------------------------------
 

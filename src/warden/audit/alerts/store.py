@@ -48,11 +48,13 @@ class RuleBook:
     builtin_enabled: dict[str, bool] = field(default_factory=dict)
     builtin_targets: dict[str, tuple[Target, ...]] = field(default_factory=dict)
 
-    def rules(self) -> tuple[AlertRule, ...]:
+    def rules(self, off_by_default: frozenset[str] = frozenset()) -> tuple[AlertRule, ...]:
+        """Shipped rules are on unless the file turns them off; those in `off_by_default` are off
+        unless the file turns them on."""
         shipped = tuple(
             replace(
                 rule,
-                enabled=self.builtin_enabled.get(rule.name, True),
+                enabled=self.builtin_enabled.get(rule.name, rule.name not in off_by_default),
                 targets=rule.targets + self.builtin_targets.get(rule.name, ()),
             )
             for rule in DEFAULT_RULES
@@ -220,7 +222,7 @@ class WatchedRulesFile:
     became invalid keeps the last good rules in force and logs the problem once.
     """
 
-    __slots__ = ("_checked_at", "_file", "_interval", "_lock", "_monotonic", "_rules", "_stamp")
+    __slots__ = ("_checked_at", "_file", "_interval", "_lock", "_monotonic", "_off_by_default", "_rules", "_stamp")
 
     def __init__(
         self,
@@ -228,14 +230,16 @@ class WatchedRulesFile:
         *,
         interval: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
+        off_by_default: frozenset[str] = frozenset(),
     ) -> None:
         self._file = file
+        self._off_by_default = off_by_default
         self._interval = interval
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._checked_at = float("-inf")
-        self._rules: tuple[AlertRule, ...] = RuleBook().rules()
+        self._rules: tuple[AlertRule, ...] = RuleBook().rules(off_by_default)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -248,7 +252,7 @@ class WatchedRulesFile:
             return
         self._stamp = stamp
         try:
-            self._rules = self._file.load().rules()
+            self._rules = self._file.load().rules(self._off_by_default)
         except (RuleError, OSError) as exc:
             _log.error(
                 json.dumps(

@@ -177,3 +177,24 @@ def test_shipped_rules_keep_their_log_and_gain_extra_targets(tmp_path: Path) -> 
         again.set_targets("mfa-deactivated", tuple(CommandTarget(f"c{i}") for i in range(5)))
     again.set_targets("mfa-deactivated", ())
     assert again.get("mfa-deactivated").targets == (LogTarget(),)
+
+
+def test_rules_off_by_default_stay_off_until_the_file_turns_them_on(tmp_path: Path) -> None:
+    """A server can start with a shipped rule off (mock mode: root-user-activity); the rules
+    file still decides when it names the rule."""
+    quiet = frozenset({"root-user-activity"})
+
+    def enabled(book: RuleBook) -> dict[str, bool]:
+        return {rule.name: rule.enabled for rule in book.rules(quiet)}
+
+    assert enabled(RuleBook())["root-user-activity"] is False
+    assert enabled(RuleBook())["mfa-deactivated"] is True
+    file = RulesFile.in_data_dir(tmp_path)
+    now = [0.0]
+    watched = WatchedRulesFile(file, monotonic=lambda: now[0], off_by_default=quiet)
+    assert {r.name: r.enabled for r in watched.current()}["root-user-activity"] is False
+    book = RuleBook()
+    book.set_enabled("root-user-activity", True)
+    file.save(book)
+    now[0] = 2.0
+    assert {r.name: r.enabled for r in watched.current()}["root-user-activity"] is True
