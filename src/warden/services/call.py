@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from warden.model import Tag
+from warden.policy.arn import Arn
 
 if TYPE_CHECKING:
     from warden.store import Transaction
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 from warden.services.caller import Caller
 
 __all__ = ["Call", "CallAuthorizer", "RequestMeta", "Services"]
+
+# The resource types whose tags AWS also offers as `iam:ResourceTag/*` (IAM's and STS's user and
+# role types; instance profiles, policies and MFA devices carry only `aws:ResourceTag/*`).
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-resources-for-iam-policies
+_IAM_RESOURCE_TAG_TYPES = frozenset({"user", "role"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +116,16 @@ class Call:
         resource_policy: str | None = None,
         resource_account: str | None = None,
     ) -> None:
-        """Ask the engine; raises AccessDenied. `resource_tags` become `aws:ResourceTag/*`;
-        `resource_account` (default: the caller's) makes a request cross-account."""
+        """Ask the engine; raises AccessDenied. `resource_tags` become `aws:ResourceTag/*`, and
+        also `iam:ResourceTag/*` when the resource is an IAM user or role; `resource_account`
+        (default: the caller's) makes a request cross-account."""
         merged: dict[str, str | tuple[str, ...]] = dict(context or {})
+        prefixes = ["aws:ResourceTag/"]
+        if resource_tags and _is_iam_user_or_role(resource):
+            prefixes.append("iam:ResourceTag/")
         for tag in resource_tags:
-            merged.setdefault(f"aws:ResourceTag/{tag.key}", tag.value)
+            for prefix in prefixes:
+                merged.setdefault(f"{prefix}{tag.key}", tag.value)
         self.services.authorizer.authorize(
             self, action, resource, merged, resource_policy, resource_account
         )
@@ -123,3 +134,8 @@ class Call:
     def no_authorization_required(self, action: str) -> None:
         """For the few calls AWS answers whatever the policies say (sts:GetCallerIdentity)."""
         self.authorized_action = action
+
+
+def _is_iam_user_or_role(resource: str) -> bool:
+    arn = Arn.try_parse(resource)
+    return arn is not None and arn.service == "iam" and arn.resource_type in _IAM_RESOURCE_TAG_TYPES

@@ -181,6 +181,43 @@ def test_permissions_boundary_condition_key(h: Harness) -> None:
     }
 
 
+@pytest.mark.parametrize(("kind", "name"), KINDS)
+def test_permission_changes_are_tested_against_the_identitys_boundary(h: Harness, kind: str, name: str) -> None:
+    """Put/Delete{User,Role}Policy and Attach/Detach{User,Role}Policy offer the boundary the
+    identity has as iam:PermissionsBoundary, so an administrator may be allowed to change only
+    the permissions of identities that keep an approved boundary (AWS's delegation example).
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate"""
+    approved = _policy(h, "approved", "s3:*")
+    other = _policy(h, "other", "s3:*")
+    managed = _policy(h, "managed", "s3:GetObject")
+    h.call("CreateUser", {"UserName": "admin"})
+    verbs = ["Put", "Delete", "Attach", "Detach"]
+    grant = _doc(
+        [f"iam:{verb}{kind}Policy" for verb in verbs], "*", {"StringEquals": {"iam:PermissionsBoundary": approved}}
+    )
+    h.call("PutUserPolicy", {"UserName": "admin", "PolicyName": "p", "PolicyDocument": grant})
+    admin = h.user_caller("admin")
+    member = f"{kind}Name"
+    inline = {member: name, "PolicyName": "inline", "PolicyDocument": _doc("s3:GetObject")}
+    attach = {member: name, "PolicyArn": managed}
+    with pytest.raises(AccessDenied):  # no boundary: the key is absent
+        h.call(f"Put{kind}Policy", inline, caller=admin)
+    h.call(f"Put{kind}PermissionsBoundary", {member: name, "PermissionsBoundary": approved})
+    h.call(f"Put{kind}Policy", inline, caller=admin)
+    h.call(f"Attach{kind}Policy", attach, caller=admin)
+    h.call(f"Detach{kind}Policy", attach, caller=admin)
+    h.call(f"Put{kind}PermissionsBoundary", {member: name, "PermissionsBoundary": other})
+    for verb, params in (("Delete", {member: name, "PolicyName": "inline"}), ("Attach", attach)):
+        with pytest.raises(AccessDenied) as raised:
+            h.call(f"{verb}{kind}Policy", params, caller=admin)
+        assert f"iam:{verb}{kind}Policy on resource: arn:aws:iam::{ACCOUNT}:{kind.lower()}/{name} " in (
+            raised.value.message
+        )
+    h.call(f"Put{kind}PermissionsBoundary", {member: name, "PermissionsBoundary": approved})
+    h.call(f"Delete{kind}Policy", {member: name, "PolicyName": "inline"}, caller=admin)
+
+
 def test_create_user_with_a_boundary_is_capped_from_the_start(h: Harness) -> None:
     """CreateUser accepts PermissionsBoundary, tested by iam:PermissionsBoundary.
     https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html"""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from roles_support import allow, create_role, denial, role_harness, user_with_policy
+from roles_support import ACCOUNT, allow, create_role, denial, role_harness, user_with_policy
 
 from harness import Harness
 from warden.errors import (
@@ -154,6 +154,24 @@ def test_adding_a_role_also_needs_pass_role(h: Harness) -> None:
         allow("iam:PassRole", ROLE_ARN + "app", passed_to),
     )
     h.call("AddRoleToInstanceProfile", add, caller=dave)
+
+
+def test_pass_role_offers_the_associated_instances(h: Harness) -> None:
+    """iam:AssociatedResourceArn: "special considerations apply if the policy is meant to define
+    access for the AddRoleToInstanceProfile action ... The ARN value must be
+    arn:aws:ec2:*:CallerAccountId:instance/*."
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html"""
+    create_role(h, "app")
+    h.call("CreateInstanceProfile", {"InstanceProfileName": "web"})
+    associated = {"ArnLike": {"iam:AssociatedResourceArn": f"arn:aws:ec2:*:{ACCOUNT}:instance/*"}}
+    frank = user_with_policy(
+        h,
+        "frank",
+        allow("iam:AddRoleToInstanceProfile", PROFILE_ARN + "web"),
+        allow("iam:PassRole", ROLE_ARN + "app", associated),
+    )
+    h.call("AddRoleToInstanceProfile", {"InstanceProfileName": "web", "RoleName": "app"}, caller=frank)
+    assert h.call("GetInstanceProfile", {"InstanceProfileName": "web"})["InstanceProfile"]["Roles"][0]["RoleName"] == "app"
 
 
 def test_resource_and_request_tag_conditions(h: Harness) -> None:

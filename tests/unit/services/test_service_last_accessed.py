@@ -203,3 +203,23 @@ def test_generate_authorizes_on_the_entity_and_get_on_star(h: Harness) -> None:
         h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:user/auditor"}, caller=auditor)
     with pytest.raises(AccessDenied):
         h.call("GetServiceLastAccessedDetails", {"JobId": job}, caller=auditor)
+
+
+def test_generate_offers_the_entitys_tags_as_resource_tags(h: Harness) -> None:
+    """The user, role and policy resource types GenerateServiceLastAccessedDetails acts on carry
+    aws:ResourceTag/${TagKey} (groups have no tags).
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html"""
+    team = [{"Key": "team", "Value": "blue"}]
+    h.call("CreateUser", {"UserName": "auditor"})
+    h.call("CreateUser", {"UserName": "alice", "Tags": team})
+    h.call("CreateUser", {"UserName": "bob"})
+    h.call("CreateRole", {"RoleName": "app", "AssumeRolePolicyDocument": TRUST, "Tags": team})
+    policy = h.call("CreatePolicy", {"PolicyName": "p", "PolicyDocument": _doc(_allow("s3:*")), "Tags": team})
+    h.call("PutUserPolicy", {"UserName": "auditor", "PolicyName": "p", "PolicyDocument": _doc(
+        {"Effect": "Allow", "Action": "iam:GenerateServiceLastAccessedDetails", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}})})
+    auditor = h.user_caller("auditor")
+    for arn in (f"{ACCOUNT_ARN}:user/alice", f"{ACCOUNT_ARN}:role/app", policy["Policy"]["Arn"]):
+        assert h.call("GenerateServiceLastAccessedDetails", {"Arn": arn}, caller=auditor)["JobId"]
+    with pytest.raises(AccessDenied):
+        h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:user/bob"}, caller=auditor)

@@ -15,6 +15,7 @@ from roles_support import EC2_TRUST, allow, create_role, denial, role_harness, u
 
 from harness import Harness
 from warden.errors import AccessDenied, InvalidInput, NoSuchEntity, UnmodifiableEntity
+from warden.model import Tag, TaggedKind
 
 SLR_ARN = "arn:aws:iam::111122223333:role/aws-service-role/"
 AUTOSCALING = "autoscaling.amazonaws.com"
@@ -121,6 +122,21 @@ def test_a_deletion_blocked_by_use_reports_failed(h: Harness) -> None:
     assert (
         h.call("GetRole", {"RoleName": "AWSServiceRoleForECS"})["Role"]["RoleName"] == "AWSServiceRoleForECS"
     )
+
+
+def test_deletion_status_offers_the_remaining_roles_tags(h: Harness) -> None:
+    """GetServiceLinkedRoleDeletionStatus acts on the role resource type, which carries
+    aws:ResourceTag/${TagKey}: a role whose deletion failed is still there, with its tags.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html"""
+    h.call("CreateServiceLinkedRole", {"AWSServiceName": "ecs.amazonaws.com"})
+    with h.store.transaction() as tx:
+        tx.tag_resource(h.account_id, TaggedKind.ROLE, "AWSServiceRoleForECS", [Tag("team", "blue")])
+    h.call("CreateInstanceProfile", {"InstanceProfileName": "p"})
+    h.call("AddRoleToInstanceProfile", {"InstanceProfileName": "p", "RoleName": "AWSServiceRoleForECS"})
+    task = h.call("DeleteServiceLinkedRole", {"RoleName": "AWSServiceRoleForECS"})["DeletionTaskId"]
+    blue = {"StringEquals": {"aws:ResourceTag/team": "blue"}}
+    erin = user_with_policy(h, "erin", allow("iam:GetServiceLinkedRoleDeletionStatus", condition=blue))
+    assert h.call("GetServiceLinkedRoleDeletionStatus", {"DeletionTaskId": task}, caller=erin)["Status"] == "FAILED"
 
 
 def test_delete_service_linked_role_refuses_other_roles(h: Harness) -> None:

@@ -209,3 +209,20 @@ def test_resource_tag_condition(h: Harness) -> None:
     assert tags == _tags({"owner": "alice"})
     with pytest.raises(AccessDenied):
         h.call("ListUserTags", {"UserName": "bob"}, caller=alice)
+
+
+def test_iam_resource_tag_condition_on_users_and_roles_only(h: Harness) -> None:
+    """IAM's resource types table gives the user and role types both `aws:ResourceTag/${TagKey}`
+    and `iam:ResourceTag/${TagKey}`; instance profiles and policies carry only the former.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-resources-for-iam-policies
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html"""
+    for noun, member, name, _ in KINDS:
+        h.call(f"Tag{noun}", {member: name, "Tags": _tags({"owner": "alice"})})
+    grant(h, "alice", allow("iam:List*Tags", "*", {"StringEquals": {"iam:ResourceTag/owner": "alice"}}))
+    alice = h.user_caller("alice")
+    for noun, member, name, _ in KINDS[:2]:
+        assert h.call(f"List{noun}Tags", {member: name}, caller=alice)["Tags"] == _tags({"owner": "alice"})
+    for noun, member, name, arn in KINDS[2:]:
+        with pytest.raises(AccessDenied) as denied:
+            h.call(f"List{noun}Tags", {member: name}, caller=alice)
+        assert denied.value.message == denial(f"{ARN}:user/alice", f"iam:List{noun}Tags", arn)

@@ -125,7 +125,12 @@ def add_role_to_instance_profile(call: Call, params: dict[str, Any]) -> Mapping[
     role = call.tx.get_role(call.account_id, role_name)
     if role is None:
         raise no_such_entity("role", role_name)
-    call.authorize("iam:PassRole", role.arn, context={"iam:PassedToService": _EC2}, resource_tags=role.tags)
+    # The instances the role will reach are not known yet: AWS documents that a PassRole policy
+    # meant for this operation must name them as arn:aws:ec2:*:CallerAccountId:instance/*.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
+    instances = f"arn:{call.partition}:ec2:*:{call.account_id}:instance/*"
+    context = {"iam:PassedToService": _EC2, "iam:AssociatedResourceArn": instances}
+    call.authorize("iam:PassRole", role.arn, context=context, resource_tags=role.tags)
     if len(profile.roles) >= MAX_ROLES_PER_INSTANCE_PROFILE:
         raise LimitExceeded(
             f"Cannot exceed quota for InstanceSessionsPerInstanceProfile: {MAX_ROLES_PER_INSTANCE_PROFILE}"

@@ -16,14 +16,29 @@ from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.policies_inline import TITLES as _TITLES
-from warden.services.iam.policies_inline import authorized_owner
+from warden.services.iam.policies_inline import Owner, authorized_owner
 from warden.services.iam.policies_managed import authorized_policy, no_such_policy
-from warden.services.partition_arns import stored_policy_arn, wire_policy_arn
+from warden.services.partition_arns import stored_policy_arn
 from warden.store import NotFound
 
 __all__ = ["HANDLERS", "MAX_ATTACHED_POLICIES"]
 
 MAX_ATTACHED_POLICIES = 10
+
+
+def _authorized_change(call: Call, kind: PrincipalKind, verb: str, params: Mapping[str, Any]) -> Owner:
+    """Attach/Detach{User,Group,Role}Policy: AWS lists `iam:PolicyARN` (the policy named) and, for
+    users and roles, `iam:PermissionsBoundary` (the identity's boundary)."""
+    title = _TITLES[kind]
+    return authorized_owner(
+        call,
+        kind,
+        f"iam:{verb}{title}Policy",
+        params[f"{title}Name"],
+        {"iam:PolicyARN": params["PolicyArn"]},
+        changes=True,
+        boundary_key=True,
+    )
 
 
 def _attach(kind: PrincipalKind) -> Handler:
@@ -32,9 +47,7 @@ def _attach(kind: PrincipalKind) -> Handler:
     def attach(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         arn = params["PolicyArn"]
         stored = stored_policy_arn(arn, call.partition)
-        owner = authorized_owner(
-            call, kind, f"iam:Attach{title}Policy", params[f"{title}Name"], {"iam:PolicyARN": arn}, changes=True
-        )
+        owner = _authorized_change(call, kind, "Attach", params)
         policy = call.tx.get_policy(call.account_id, stored)
         if policy is None or not policy.is_attachable:
             raise no_such_policy(arn)
@@ -51,14 +64,10 @@ def _attach(kind: PrincipalKind) -> Handler:
 
 
 def _detach(kind: PrincipalKind) -> Handler:
-    title = _TITLES[kind]
-
     def detach(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         arn = params["PolicyArn"]
         stored = stored_policy_arn(arn, call.partition)
-        owner = authorized_owner(
-            call, kind, f"iam:Detach{title}Policy", params[f"{title}Name"], {"iam:PolicyARN": arn}, changes=True
-        )
+        owner = _authorized_change(call, kind, "Detach", params)
         try:
             call.tx.detach_policy(call.account_id, kind, owner.name, stored)
         except NotFound:
@@ -156,13 +165,8 @@ def _delete_boundary(kind: PrincipalKind) -> Handler:
     title = _TITLES[kind]
 
     def delete(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-        name = params[f"{title}Name"]
-        entity = (call.tx.get_user if kind is PrincipalKind.USER else call.tx.get_role)(call.account_id, name)
-        context = {}
-        if entity is not None and entity.permissions_boundary_arn:
-            context["iam:PermissionsBoundary"] = wire_policy_arn(entity.permissions_boundary_arn, call.partition)
         owner = authorized_owner(
-            call, kind, f"iam:Delete{title}PermissionsBoundary", name, context, changes=True
+            call, kind, f"iam:Delete{title}PermissionsBoundary", params[f"{title}Name"], changes=True, boundary_key=True
         )
         _set_boundary(call, kind, owner.name, None)
         return {}

@@ -20,6 +20,7 @@ from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.policy_text import check_inline_policy
 from warden.services.iam.role_wire import is_protected, protected_role
 from warden.services.iam.trust_policy import encode_policy_document
+from warden.services.partition_arns import wire_policy_arn
 from warden.store import NotFound
 
 __all__ = ["HANDLERS", "TITLES", "Owner", "authorized_owner"]
@@ -45,10 +46,15 @@ def authorized_owner(
     context: Mapping[str, str | tuple[str, ...]] | None = None,
     *,
     changes: bool = False,
+    boundary_key: bool = False,
 ) -> Owner:
     """Look the identity up, authorize on its ARN (with its tags), then insist it exists.
 
-    `changes` refuses service-linked (protected) roles, which only AWS may change."""
+    `changes` refuses service-linked (protected) roles, which only AWS may change.
+    `boundary_key` offers the identity's permissions boundary, if it has one, as
+    `iam:PermissionsBoundary`: the operations that change a user's or role's permissions
+    (Put/Delete*Policy, Attach/Detach*Policy, Delete*PermissionsBoundary) list that key.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html"""
     tx = call.tx
     entity: Any
     if kind is PrincipalKind.USER:
@@ -58,6 +64,9 @@ def authorized_owner(
     else:
         entity = tx.get_role(call.account_id, name)
     arn = entity.arn if entity is not None else call.iam_arn(kind.value, "/", name)
+    boundary = getattr(entity, "permissions_boundary_arn", None) if boundary_key else None
+    if boundary:
+        context = {**(context or {}), "iam:PermissionsBoundary": wire_policy_arn(boundary, call.partition)}
     call.authorize(action, arn, context=context, resource_tags=getattr(entity, "tags", ()) or ())
     if entity is None:
         raise no_such_entity(kind.value, name)
@@ -76,7 +85,9 @@ def _member(kind: PrincipalKind) -> str:
 
 def _put(kind: PrincipalKind) -> Handler:
     def put(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
-        owner = authorized_owner(call, kind, f"iam:Put{TITLES[kind]}Policy", params[_member(kind)], changes=True)
+        owner = authorized_owner(
+            call, kind, f"iam:Put{TITLES[kind]}Policy", params[_member(kind)], changes=True, boundary_key=True
+        )
         policy_name, document = params["PolicyName"], params["PolicyDocument"]
         others = [
             p.document
@@ -123,7 +134,7 @@ def _list(kind: PrincipalKind) -> Handler:
 def _delete(kind: PrincipalKind) -> Handler:
     def delete(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         owner = authorized_owner(
-            call, kind, f"iam:Delete{TITLES[kind]}Policy", params[_member(kind)], changes=True
+            call, kind, f"iam:Delete{TITLES[kind]}Policy", params[_member(kind)], changes=True, boundary_key=True
         )
         try:
             call.tx.delete_inline_policy(call.account_id, kind, owner.name, params["PolicyName"])

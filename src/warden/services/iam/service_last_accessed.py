@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from warden.errors import InvalidInput, NoSuchEntity
-from warden.model import PrincipalKind
+from warden.model import PrincipalKind, Tag
 from warden.services.access_report_jobs import AccessReportJob
 from warden.services.call import Call
 from warden.services.dispatch import Handler
@@ -126,6 +126,23 @@ def _resolve(call: Call, arn: str) -> _Entity:
     return _Entity(tuple(documents), entity.exact, entity.sessions)
 
 
+def _tags_of(call: Call, arn: str) -> tuple[Tag, ...]:
+    """The tags of the user, role or managed policy `arn` names, for `aws:ResourceTag/*` (those
+    resource types carry it; groups have no tags); none when it names nothing of this account."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[1] != call.partition or parts[2] != "iam":
+        return ()
+    kind_text, _, rest = parts[5].partition("/")
+    found: Any = None
+    if kind_text == "policy":
+        found = call.tx.get_policy(call.account_id, stored_policy_arn(arn, call.partition))
+    elif kind_text in ("user", "role"):
+        getter = call.tx.get_user if kind_text == "user" else call.tx.get_role
+        found = getter(call.account_id, rest.rsplit("/", 1)[-1])
+        found = found if found is not None and found.arn == arn else None
+    return tuple(found.tags) if found is not None else ()
+
+
 def _owner(entity: _Entity, principal: str) -> dict[str, str] | None:
     found = entity.exact.get(principal)
     if found is not None:
@@ -186,7 +203,7 @@ def _entities_by_service(
 
 def generate_service_last_accessed_details(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     arn = params["Arn"]
-    call.authorize("iam:GenerateServiceLastAccessedDetails", arn)
+    call.authorize("iam:GenerateServiceLastAccessedDetails", arn, resource_tags=_tags_of(call, arn))
     granularity = params.get("Granularity", "SERVICE_LEVEL")
     entity = _resolve(call, arn)
     namespaces, allowed = allowed_services(entity.documents)

@@ -109,9 +109,12 @@ def get_service_linked_role_deletion_status(call: Call, params: dict[str, Any]) 
         )
         raise NoSuchEntity(f"Deletion task {text} cannot be found.")
     resource = call.iam_arn("role", f"{SERVICE_ROLE_PATH}{task.service}/", task.role_name)
-    call.authorize("iam:GetServiceLinkedRoleDeletionStatus", resource)
     role = call.tx.get_role_by_id(task.role_id)
-    if role is None or role.account_id != call.account_id:
+    if role is not None and role.account_id != call.account_id:
+        role = None
+    # A role whose deletion failed still has its tags, which the role resource type offers.
+    call.authorize("iam:GetServiceLinkedRoleDeletionStatus", resource, resource_tags=role.tags if role else ())
+    if role is None:
         return {"Status": "SUCCEEDED"}
     return {"Status": "FAILED", "Reason": _failure_reason(call, role)}
 
