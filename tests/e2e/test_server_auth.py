@@ -98,6 +98,26 @@ def test_unknown_access_key(server: LiveServer) -> None:
     assert "The security token included in the request is invalid." in response.text
 
 
+def test_session_token_sent_with_a_long_term_key(server: LiveServer) -> None:
+    """A stale session token sent with an IAM user's or the root user's long-term key is refused
+    with InvalidClientTokenId, "The security token included in the request is invalid", as a
+    leftover AWS_SESSION_TOKEN is on AWS
+    (https://bobbyhadz.com/blog/aws-cli-security-token-included-request-invalid)."""
+    key, secret = server.root_keys()
+    temporary = server.client("sts", key, secret).get_session_token()["Credentials"]
+    request = AWSRequest(
+        method="POST",
+        url=server.endpoint + "/",
+        data=BODY,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials(key, secret, temporary["SessionToken"]), "sts", "us-east-1").add_auth(request)
+    response = _send(request)
+    assert (response.status_code, _code(response)) == (403, "InvalidClientTokenId")
+    assert "The security token included in the request is invalid." in response.text
+    assert _send(_signed(server, key, secret)).status_code == 200
+
+
 def test_clock_skew_beyond_fifteen_minutes(server: LiveServer) -> None:
     """IAM and STS answer a signature dated over 15 minutes away with SignatureDoesNotMatch
     ("Signature expired: ... is now earlier than ...")."""

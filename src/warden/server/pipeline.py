@@ -42,7 +42,7 @@ from warden.server.runtime import Runtime, partition_for_region
 from warden.services import cloudtrail, iam, sts
 from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind
-from warden.services.credentials import ResolvedKey
+from warden.services.credentials import ResolvedKey, refuse_stray_session_token
 from warden.services.dispatch import HandlerTable, dispatch, is_point_read
 from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
@@ -262,6 +262,7 @@ class Pipeline:
             await self._ensure_mock_account()
             return _mock_caller(region)
         try:
+            refuse_stray_session_token(info.access_key_id, info.security_token)
             # A known long-term key is answered from the cache without a coroutine or a thread.
             resolved = runtime.credentials.cached(info.access_key_id) or await self._resolve(info)
         except AwsError:

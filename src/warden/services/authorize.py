@@ -41,6 +41,20 @@ _ROOT_FEDERATION = PolicyDocuments((("the account root user", _ALLOW_ALL),), Non
 # AWS: credentials from GetFederationToken cannot call IAM, nor STS except GetCallerIdentity.
 # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html
 _FEDERATED_FORBIDDEN = ("iam:", "sts:")
+# AWS: credentials from GetSessionToken cannot call "any STS API except AssumeRole or
+# GetCallerIdentity" (the session tags and source identity AssumeRole sets are part of it).
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html (Permissions)
+_SESSION_TOKEN_STS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:getcalleridentity"})
+
+
+def _outside_session_scope(caller: Caller, action: str) -> bool:
+    """Whether temporary credentials of this kind may never call `action` (lower case), whatever
+    the policies say: a federated user calls neither IAM nor STS; a GetSessionToken session calls
+    STS only to assume a role (IAM without MFA is refused at authentication)."""
+    if caller.kind is CallerKind.FEDERATED_USER:
+        return action.startswith(_FEDERATED_FORBIDDEN)
+    from_session_token = caller.kind in (CallerKind.USER, CallerKind.ROOT) and caller.token_issued_at is not None
+    return from_session_token and action.startswith("sts:") and action not in _SESSION_TOKEN_STS
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +222,7 @@ class Authorizer:
     ) -> None:
         if call.services.mock:
             return
-        if call.caller.kind is CallerKind.FEDERATED_USER and action.lower().startswith(_FEDERATED_FORBIDDEN):
+        if _outside_session_scope(call.caller, action.lower()):
             raise AccessDenied(denial_message(call.caller.arn, action, resource, "implicitDeny", {}))
         decision = self.decide(
             call, action, resource, context, resource_policy, resource_account=resource_account

@@ -21,7 +21,7 @@ from warden.services.change_feed import ChangeFeed
 from warden.services.sessions import caller_from_token
 from warden.store import Store
 
-__all__ = ["CredentialResolver", "ResolvedKey"]
+__all__ = ["CredentialResolver", "ResolvedKey", "refuse_stray_session_token"]
 
 _CACHE_SIZE = 10_000
 
@@ -32,6 +32,16 @@ class ResolvedKey:
 
     secret: bytes
     caller: Caller
+
+
+def refuse_stray_session_token(access_key_id: str, token: str | None) -> None:
+    """A session token belongs with a temporary (ASIA) key. AWS refuses a request that signs with
+    a long-term key and sends a session token too (a stale AWS_SESSION_TOKEN left set after
+    switching to an IAM user's keys) with InvalidClientTokenId, "The security token included in
+    the request is invalid" (https://bobbyhadz.com/blog/aws-cli-security-token-included-request-invalid);
+    warden accepted it and ignored the token."""
+    if token and not access_key_id.startswith("ASIA"):
+        raise InvalidClientTokenId(INVALID_CLIENT_TOKEN_ID_MESSAGE)
 
 
 class CredentialResolver:

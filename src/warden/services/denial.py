@@ -3,6 +3,12 @@
 AWS names the policy type that denied the request: "... with an explicit deny in an
 identity-based policy" or "... because no identity-based policy allows the iam:GetUser action".
 See https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+
+STS does not add that reason when it refuses to let a principal into a role: an implicit denial of
+sts:AssumeRole (or of the sts:TagSession and sts:SetSourceIdentity that come with it) reads only
+"User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE-ARN", as AWS answers in
+issues such as https://github.com/aws-actions/configure-aws-credentials/issues/1219 (2024) and
+https://github.com/data-dot-all/dataall/pull/1873 (2025).
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ _POLICY_TYPE_NAMES: tuple[tuple[str, str, str], ...] = (
     ("session", "a session policy", "session policy"),
 )
 
+# Role-assumption actions whose implicit denials AWS words without a reason.
+_UNEXPLAINED_IMPLICIT = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
+
 
 def denial_message(
     principal_arn: str,
@@ -39,6 +48,8 @@ def denial_message(
             if details.get(key) == "explicitDeny":
                 return f"{head} with an explicit deny in {explicit}"
         return f"{head} with an explicit deny"
+    if action.lower() in _UNEXPLAINED_IMPLICIT:
+        return head
     for key, _, implicit in _POLICY_TYPE_NAMES:
         if key == "resource":
             continue  # a resource policy that does not allow is named only when nothing else allowed

@@ -28,6 +28,10 @@ __all__ = ["assume_role"]
 
 _ROLE_ARN = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):role/(?:[^/]+/)*([\w+=,.@-]+)$")
 _CHAINED_MAX = 3600
+# AWS's answer to the root user, before any policy is consulted: the API reference says root
+# credentials cannot call AssumeRole; the text is STS's own, as quoted in
+# https://github.com/kubeflow/testing/pull/961.
+_ROOT_REFUSED = "Roles may not be assumed by root accounts."
 
 
 def _denied(call: Call, role_arn: str) -> AccessDenied:
@@ -37,6 +41,8 @@ def _denied(call: Call, role_arn: str) -> AccessDenied:
 
 
 def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+    if call.caller.kind is CallerKind.ROOT:
+        raise AccessDenied(_ROOT_REFUSED)
     role_arn, session_name = params["RoleArn"], params["RoleSessionName"]
     matched = _ROLE_ARN.match(role_arn)
     role = call.tx.get_role(matched.group(2), matched.group(3)) if matched else None
@@ -45,8 +51,8 @@ def assume_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         context["sts:ExternalId"] = params["ExternalId"]
     if params.get("SourceIdentity"):
         context["sts:SourceIdentity"] = params["SourceIdentity"]
-    if call.caller.kind is CallerKind.ROOT or role is None or matched is None:
-        # AWS does not let the root user assume roles, and never says whether a role exists.
+    if role is None or matched is None:
+        # AWS never says whether a role exists.
         call.authorize("sts:AssumeRole", role_arn, context=context)
         raise _denied(call, role_arn)
     tags = requested_session_tags(params, call.caller)

@@ -196,3 +196,26 @@ def test_mfa_age_flows_into_decisions(h: Harness) -> None:
     without = _session(h, _sts(h, "GetSessionToken", {}, bob)["Credentials"])
     with pytest.raises(AccessDenied):  # no MFA: the key is absent and NumericLessThan fails
         h.call("ListUsers", {}, caller=without)
+
+
+def test_its_credentials_call_no_sts_api_but_assume_role_and_get_caller_identity(h: Harness) -> None:
+    """API_GetSessionToken, Permissions: "You cannot call any STS API except AssumeRole or
+    GetCallerIdentity", even with MFA and whatever the user's policies allow (bob may do
+    anything). https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html"""
+    grant(h, "bob", {"Effect": "Allow", "Action": "*", "Resource": "*"})
+    bob = h.user_caller("bob")
+    key_id = _sts(h, "GetSessionToken", {}, bob)["Credentials"]["AccessKeyId"]
+    assert _sts(h, "GetAccessKeyInfo", {"AccessKeyId": key_id}, bob)["Account"] == ACCOUNT_ID
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}]}
+    role_arn = h.call("CreateRole", {"RoleName": "ops", "AssumeRolePolicyDocument": json.dumps(trust)})["Role"]["Arn"]
+    plain = _session(h, _sts(h, "GetSessionToken", {}, bob)["Credentials"])
+    with_mfa = _session(h, _sts(h, "GetSessionToken", {"SerialNumber": SERIAL, "TokenCode": _code(h)}, bob)["Credentials"])
+    for session in (plain, with_mfa):
+        with pytest.raises(AccessDenied, match="not authorized to perform: sts:GetAccessKeyInfo"):
+            _sts(h, "GetAccessKeyInfo", {"AccessKeyId": key_id}, session)
+        with pytest.raises(AccessDenied, match="not authorized to perform: sts:DecodeAuthorizationMessage"):
+            _sts(h, "DecodeAuthorizationMessage", {"EncodedMessage": "x"}, session)
+        assert _sts(h, "GetCallerIdentity", {}, session)["Arn"] == bob.arn
+        assumed = _sts(h, "AssumeRole", {"RoleArn": role_arn, "RoleSessionName": "s1"}, session)
+        assert assumed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/ops/s1")
