@@ -11,6 +11,8 @@ from pathlib import Path
 
 import boto3
 import httpx
+import pytest
+from botocore.exceptions import ClientError
 from live_server import REGION, start_server
 
 
@@ -51,6 +53,21 @@ def test_mock_mode(tmp_path: Path) -> None:
         china = boto3.client("iam", endpoint_url=live.endpoint, region_name="cn-north-1",
                              aws_access_key_id="AKIAANYTHING", aws_secret_access_key="whatever")
         assert china.create_user(UserName="in-china")["User"]["Arn"].startswith("arn:aws-cn:iam::123456789012:")
+        # Permissions are not checked: the stand-in for unknown keys (the root user) may
+        # assume a role, as code tested under moto does; a role that does not exist is still
+        # refused as AWS refuses it.
+        trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+        role = iam.create_role(RoleName="app", AssumeRolePolicyDocument=trust)["Role"]
+        anyone = boto3.client("sts", endpoint_url=live.endpoint, region_name=REGION,
+                              aws_access_key_id="AKIAANYTHING", aws_secret_access_key="whatever")
+        session = anyone.assume_role(RoleArn=role["Arn"], RoleSessionName="under-test")["Credentials"]
+        as_role = boto3.client("sts", endpoint_url=live.endpoint, region_name=REGION,
+                               aws_access_key_id=session["AccessKeyId"], aws_secret_access_key=session["SecretAccessKey"],
+                               aws_session_token=session["SessionToken"])
+        assert as_role.get_caller_identity()["Arn"] == "arn:aws:sts::123456789012:assumed-role/app/under-test"
+        with pytest.raises(ClientError) as missing:
+            anyone.assume_role(RoleArn="arn:aws:iam::123456789012:role/none", RoleSessionName="under-test")
+        assert missing.value.response["Error"]["Code"] == "AccessDenied"
         assert httpx.post(live.endpoint + "/moto-api/reset").status_code == 200
         assert iam.list_users()["Users"] == []
     finally:
