@@ -50,6 +50,10 @@ def test_mock_mode(tmp_path: Path) -> None:
         sts = boto3.client("sts", endpoint_url=live.endpoint, region_name=REGION,
                            aws_access_key_id=key["AccessKeyId"], aws_secret_access_key="wrong-secret-ignored")
         assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:user/mocked"
+        with_token = boto3.client("sts", endpoint_url=live.endpoint, region_name=REGION,
+                                  aws_access_key_id=key["AccessKeyId"], aws_secret_access_key="ignored",
+                                  aws_session_token="testing")  # as moto's suggested environment sets
+        assert with_token.get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:user/mocked"
         china = boto3.client("iam", endpoint_url=live.endpoint, region_name="cn-north-1",
                              aws_access_key_id="AKIAANYTHING", aws_secret_access_key="whatever")
         assert china.create_user(UserName="in-china")["User"]["Arn"].startswith("arn:aws-cn:iam::123456789012:")
