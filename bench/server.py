@@ -4,8 +4,10 @@
 process pinned to core 0 where possible: warden (`warden serve`, SQLite in a temp folder) and the bare app of
 bench/bare_app.py under uvicorn. A separate load-generating process (pinned to core 1) keeps N
 keep-alive HTTP/1.1 connections busy with pre-signed requests and records each latency. Prints
-requests/s, p50 and p99 for: the bare app, warden's authenticated sts:GetCallerIdentity and
-iam:GetUser, and the ratio to the bare app; with `--runs R` every target is measured R times,
+requests/s, p50 and p99 for: the bare app, the bare app with only the SigV4 check, warden's
+authenticated sts:GetCallerIdentity and iam:GetUser, and the bare app on uvicorn's pure-Python
+stack (h11 and asyncio instead of httptools and uvloop, for context), and the ratio to the bare
+app; with `--runs R` every target is measured R times,
 interleaved, and the medians are shown. Figures, never assertions.
 """
 
@@ -212,6 +214,15 @@ def main() -> None:
             bare_port,
             env,
         )
+        # The same bare app on uvicorn's pure-Python stack (h11, asyncio): what "a bare app on
+        # one core" does without the C parser and loop warden runs on (context, not the baseline).
+        pure_port = _free_port()
+        pure = _start(
+            [str(bin_dir / "uvicorn"), "bench.bare_app:app", "--port", str(pure_port), "--log-level", "warning",
+             "--no-access-log", "--no-proxy-headers", "--http", "h11", "--loop", "asyncio"],
+            pure_port,
+            env,
+        )
         key, secret = bench_user(warden_port, Path(data))
         sig_only = _start(
             [str(bin_dir / "uvicorn"), "bench.sigv4_app:app", "--port", str(sig_port), "--log-level", "warning",
@@ -235,13 +246,14 @@ def main() -> None:
                 ("bare app + SigV4 check only", sig_port, identity, "sts"),
                 ("warden sts:GetCallerIdentity", warden_port, identity, "sts"),
                 ("warden iam:GetUser", warden_port, get_user, "iam"),
+                ("bare app on h11 + asyncio", pure_port, identity, "sts"),
             ]
             samples: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, *_ in targets}
             for _ in range(args.runs):  # interleaved, so a noisy spell hits every target alike
                 for name, port, body, service in targets:
                     samples[name].append(run(port, body, service))
         finally:
-            for process in (warden, bare, sig_only):
+            for process in (warden, bare, sig_only, pure):
                 process.terminate()
                 process.wait()
     rows = [(name, _median_row(found)) for name, found in samples.items()]
@@ -252,6 +264,7 @@ def main() -> None:
     ratio = rows[2][1][0] / baseline
     verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
     print(f"GetCallerIdentity at {ratio:.0%} of the bare app (target >= {TARGET_RATIO:.0%}): {verdict}")
+    print(f"GetCallerIdentity at {rows[2][1][0] / rows[4][1][0]:.0%} of the bare app on uvicorn's pure-Python stack")
     # Per-request cost above the bare app's, in microseconds of the one core: what the
     # signature check alone takes on this stack, and what warden takes in all.
     bare_us, sig_us, gci_us = (1e6 / rows[i][1][0] for i in range(3))
