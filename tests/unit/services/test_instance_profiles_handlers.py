@@ -185,6 +185,9 @@ def test_resource_and_request_tag_conditions(h: Harness) -> None:
         "erin",
         allow("iam:DeleteInstanceProfile", condition={"StringEquals": {"aws:ResourceTag/env": "dev"}}),
         allow("iam:CreateInstanceProfile", condition={"StringEquals": {"aws:RequestTag/env": "dev"}}),
+        # Creating with tags also needs iam:TagInstanceProfile, as in AWS's example policy:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html
+        allow("iam:TagInstanceProfile", condition={"StringEquals": {"aws:RequestTag/env": "dev"}}),
     )
     with pytest.raises(AccessDenied):
         h.call("DeleteInstanceProfile", {"InstanceProfileName": "prod"}, caller=erin)

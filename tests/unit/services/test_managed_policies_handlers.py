@@ -228,8 +228,10 @@ def test_request_tags_and_resource_tags_are_condition_keys(h: Harness) -> None:
             "UserName": "bob",
             "PolicyName": "p",
             "PolicyDocument": _doc(
+                # Creating with tags also needs iam:TagPolicy, as in AWS's example policy:
+                # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html
                 _allow(
-                    "iam:CreatePolicy",
+                    ["iam:CreatePolicy", "iam:TagPolicy"],
                     condition={
                         "StringEquals": {"aws:RequestTag/team": "blue"},
                         "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},

@@ -78,7 +78,11 @@ def test_request_tags_are_tested_by_conditions(h: Harness) -> None:
         "StringEquals": {"aws:RequestTag/team": "eng"},
         "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
     }
-    dave = user_with_policy(h, "dave", allow("iam:CreateRole", condition=condition))
+    # Creating with tags also needs iam:TagRole, as in AWS's example policy:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html
+    dave = user_with_policy(
+        h, "dave", allow("iam:CreateRole", condition=condition), allow("iam:TagRole", condition=condition)
+    )
     with pytest.raises(AccessDenied):
         h.call("CreateRole", {"RoleName": "untagged", "AssumeRolePolicyDocument": TRUST}, caller=dave)
     tags = [{"Key": "team", "Value": "eng"}]

@@ -61,7 +61,9 @@ def test_request_tags_are_tested_by_conditions(h: Harness) -> None:
         "Statement": [
             {
                 "Effect": "Allow",
-                "Action": "iam:CreateUser",
+                # Creating with tags also needs iam:TagUser, as in AWS's example policy:
+                # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html
+                "Action": ["iam:CreateUser", "iam:TagUser"],
                 "Resource": "*",
                 "Condition": {"StringEquals": {"aws:RequestTag/team": "eng"}},
             }

@@ -12,6 +12,7 @@ from warden.services.call import Call
 __all__ = [
     "MAX_TAGS",
     "NON_USER_CREDENTIALS",
+    "authorize_tagging_on_create",
     "no_such_entity",
     "request_tag_context",
     "tags_from_params",
@@ -56,6 +57,22 @@ def request_tag_context(tags: Iterable[Tag]) -> dict[str, str | tuple[str, ...]]
     if tags:
         context["aws:TagKeys"] = tuple(t.key for t in tags)
     return context
+
+
+def authorize_tagging_on_create(call: Call, noun: str, arn: str, tags: tuple[Tag, ...]) -> None:
+    """A Create* request that carries tags also needs `iam:Tag{noun}` on the new entity's ARN,
+    with the tags as `aws:RequestTag/*` and `aws:TagKeys`; without tags nothing more is asked.
+
+    AWS's example policy for creating users only with given tags allows iam:CreateUser *and*
+    iam:TagUser under the same conditions
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html),
+    and AWS refuses CreateRole and CreateInstanceProfile with tags to a caller allowed the Create
+    action alone: "is not authorized to perform: iam:TagRole on resource: arn:aws:iam::...:role/NAME"
+    (openshift/installer#1073), "iam:TagInstanceProfile on resource: ...:instance-profile/NAME
+    because no identity-based policy allows the iam:TagInstanceProfile action"
+    (openshift/installer#7843)."""
+    if tags:
+        call.authorize(f"iam:Tag{noun}", arn, context=request_tag_context(tags))
 
 
 def user_arn(call: Call, path: str, name: str) -> str:

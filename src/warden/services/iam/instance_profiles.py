@@ -13,7 +13,13 @@ from typing import Any
 from warden.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from warden.model import InstanceProfile
 from warden.services.call import Call
-from warden.services.iam.common import no_such_entity, request_tag_context, tags_from_params, tags_to_wire
+from warden.services.iam.common import (
+    authorize_tagging_on_create,
+    no_such_entity,
+    request_tag_context,
+    tags_from_params,
+    tags_to_wire,
+)
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.role_wire import role_to_wire
 from warden.services.iam.roles import authorized_role
@@ -61,6 +67,7 @@ def create_instance_profile(call: Call, params: dict[str, Any]) -> Mapping[str, 
     tags = tags_from_params(params)
     arn = call.iam_arn("instance-profile", path, name)
     call.authorize("iam:CreateInstanceProfile", arn, context=request_tag_context(tags))
+    authorize_tagging_on_create(call, "InstanceProfile", arn, tags)
     if call.tx.count_instance_profiles(call.account_id) >= MAX_INSTANCE_PROFILES_PER_ACCOUNT:
         raise LimitExceeded(
             f"Cannot exceed quota for InstanceProfilesPerAccount: {MAX_INSTANCE_PROFILES_PER_ACCOUNT}"

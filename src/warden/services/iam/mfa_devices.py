@@ -35,6 +35,7 @@ from warden.services.call import Call
 from warden.services.caller import CallerKind
 from warden.services.iam.common import (
     NON_USER_CREDENTIALS,
+    authorize_tagging_on_create,
     no_such_entity,
     request_tag_context,
     tags_from_params,
@@ -117,6 +118,7 @@ def create_virtual_mfa_device(call: Call, params: dict[str, Any]) -> Mapping[str
     tags = tags_from_params(params)
     serial = call.iam_arn("mfa", path, name)
     call.authorize("iam:CreateVirtualMFADevice", serial, context=request_tag_context(tags))
+    authorize_tagging_on_create(call, "MFADevice", serial, tags)
     if len(serial) > MAX_SERIAL_NUMBER:
         # The model sets no maximum on the name, but every operation that names the device
         # takes a SerialNumber of at most 256 characters: such a device could never be used.

@@ -14,7 +14,12 @@ from warden.errors import AccessDenied, DeleteConflict, EntityAlreadyExists, Lim
 from warden.model import ManagedPolicy, PolicyScope, PolicyUsage, PolicyVersion
 from warden.services.call import Call
 from warden.services.dispatch import Handler
-from warden.services.iam.common import request_tag_context, tags_from_params, tags_to_wire
+from warden.services.iam.common import (
+    authorize_tagging_on_create,
+    request_tag_context,
+    tags_from_params,
+    tags_to_wire,
+)
 from warden.services.iam.pages import computed_page, marker_errors, page_args, page_to_wire
 from warden.services.iam.policy_text import check_managed_policy
 from warden.services.iam.trust_policy import encode_policy_document
@@ -90,6 +95,7 @@ def create_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     tags = tags_from_params(params)
     arn = call.iam_arn("policy", path, name)
     call.authorize("iam:CreatePolicy", arn, context=request_tag_context(tags))
+    authorize_tagging_on_create(call, "Policy", arn, tags)
     document = params["PolicyDocument"]
     check_managed_policy(document)
     if call.tx.count_policies(call.account_id) >= MAX_POLICIES_PER_ACCOUNT:

@@ -15,7 +15,12 @@ from typing import Any
 from warden.errors import DeleteConflict, EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity
 from warden.model import Role
 from warden.services.call import Call
-from warden.services.iam.common import no_such_entity, request_tag_context, tags_from_params
+from warden.services.iam.common import (
+    authorize_tagging_on_create,
+    no_such_entity,
+    request_tag_context,
+    tags_from_params,
+)
 from warden.services.iam.pages import marker_errors, page_args, page_to_wire
 from warden.services.iam.role_wire import (
     SERVICE_ROLE_PATH,
@@ -71,6 +76,7 @@ def create_role(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         context["iam:PermissionsBoundary"] = boundary
     arn = call.iam_arn("role", path, name)
     call.authorize("iam:CreateRole", arn, context=context)
+    authorize_tagging_on_create(call, "Role", arn, tags)
     if path.startswith(SERVICE_ROLE_PATH):
         raise InvalidInput(f"Path prefix '{SERVICE_ROLE_PATH}' can only be used for AWS Service linked Roles")
     validate_trust_policy(call, document)

@@ -14,6 +14,7 @@ from warden.services.call import Call
 from warden.services.caller import CallerKind
 from warden.services.iam.common import (
     NON_USER_CREDENTIALS,
+    authorize_tagging_on_create,
     no_such_entity,
     request_tag_context,
     tags_from_params,
@@ -68,6 +69,7 @@ def create_user(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     if boundary:
         context["iam:PermissionsBoundary"] = boundary
     call.authorize("iam:CreateUser", call.iam_arn("user", path, name), context=context)
+    authorize_tagging_on_create(call, "User", call.iam_arn("user", path, name), tags)
     if stored_boundary and call.tx.get_policy(call.account_id, stored_boundary) is None:
         raise NoSuchEntity(f"Policy {boundary} does not exist or is not attachable.")
     if call.tx.count_users(call.account_id) >= MAX_USERS_PER_ACCOUNT:
