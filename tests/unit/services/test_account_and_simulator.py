@@ -156,3 +156,18 @@ def test_a_resource_owner_that_is_not_an_arn_is_invalid_input(h: Harness) -> Non
     with pytest.raises(InvalidInput, match="ResourceOwner 0 is not the ARN of an account"):
         h.call("SimulateCustomPolicy", {"PolicyInputList": [READ], "ActionNames": ["s3:GetObject"],
                                         "ResourceOwner": "0"})
+
+
+def test_an_explicit_deny_names_only_the_deny_statements(h: Harness) -> None:
+    """Both of bob's statements apply to reports/secret/x, but after an explicit deny AWS lists the
+    deny statement alone ("the deny statement is the only entry included in the result").
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html"""
+    (result,) = h.call("SimulatePrincipalPolicy", {
+        "PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+        "ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::reports/secret/x"],
+        "ContextEntries": [{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["203.0.113.9"],
+                            "ContextKeyType": "ip"}],
+    })["EvaluationResults"]
+    assert result["EvalDecision"] == "explicitDeny"
+    (statement,) = result["MatchedStatements"]
+    assert statement["SourcePolicyId"] == "reports" and statement["StartPosition"] == {"Line": 15, "Column": 5}

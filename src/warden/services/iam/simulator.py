@@ -16,6 +16,10 @@ from typing import Any
 from warden.errors import InvalidInput
 from warden.model import PrincipalKind
 from warden.policy import (
+    Decision,
+    Effect,
+    MatchedStatement,
+    Outcome,
     Policy,
     PolicyError,
     PolicyKind,
@@ -146,6 +150,15 @@ def _resource_account(owner: str) -> str:
     return parts[4]
 
 
+def _deciding(decision: Decision) -> tuple[MatchedStatement, ...]:
+    """The statements AWS names in MatchedStatements: after an explicit deny, the deny statements
+    only ("the deny statement is the only entry included in the result").
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html"""
+    if decision.outcome is Outcome.EXPLICIT_DENY:
+        return tuple(s for s in decision.matched if s.effect is Effect.DENY)
+    return decision.matched
+
+
 def _page(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
     chunk, following = computed_page(results, params)
     out: dict[str, Any] = {"EvaluationResults": list(chunk), "IsTruncated": following is not None}
@@ -190,7 +203,7 @@ def _simulate(
                 raise InvalidInput(str(error)) from None
             decision = decide(request, compiled, explain=True)
             matched = []
-            for statement in decision.matched:
+            for statement in _deciding(decision):
                 if statement.policy_type == "identity":
                     source, policy = identity[statement.policy_index], identity_policies[statement.policy_index]
                 elif statement.policy_type == "permissions_boundary" and boundary_policy is not None:
