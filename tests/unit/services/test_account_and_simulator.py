@@ -171,3 +171,20 @@ def test_an_explicit_deny_names_only_the_deny_statements(h: Harness) -> None:
     assert result["EvalDecision"] == "explicitDeny"
     (statement,) = result["MatchedStatements"]
     assert statement["SourcePolicyId"] == "reports" and statement["StartPosition"] == {"Line": 15, "Column": 5}
+
+
+def test_context_keys_include_the_keys_that_policy_variables_name(h: Harness) -> None:
+    """AWS's own example: a Resource with ${aws:username} and a DateGreaterThan on aws:CurrentTime
+    give ["aws:username", "aws:CurrentTime"]. Escapes such as ${*} name no key.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/iam_example_iam_GetContextKeysForCustomPolicy_section.html"""
+    example = json.dumps({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "dynamodb:*",
+        "Resource": "arn:aws:dynamodb:us-west-2:123456789012:table/${aws:username}",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2015-08-16T12:00:00Z"}}}})
+    keys = h.call("GetContextKeysForCustomPolicy", {"PolicyInputList": [example]})["ContextKeyNames"]
+    assert keys == ["aws:username", "aws:CurrentTime"]
+    values = json.dumps({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::home${*}",
+        "Condition": {"StringLike": {"s3:prefix": "${aws:PrincipalTag/team, 'none'}/*"}}}})
+    keys = h.call("GetContextKeysForCustomPolicy", {"PolicyInputList": [values]})["ContextKeyNames"]
+    assert keys == ["s3:prefix", "aws:PrincipalTag/team"]

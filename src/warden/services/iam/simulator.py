@@ -28,6 +28,7 @@ from warden.policy import (
     compile_policy_set,
     decide,
 )
+from warden.policy.variables import SegmentKind, compile_template
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages, managed_policy_document
@@ -263,13 +264,28 @@ def simulate_custom_policy(call: Call, params: dict[str, Any]) -> Mapping[str, A
     return _simulate(call, params, identity, boundary, caller)
 
 
+def _variables(policy: Policy, texts: Sequence[str]) -> list[str]:
+    """The context keys that policy variables in `texts` name (`${aws:username}` -> aws:username)."""
+    templates = (compile_template(text, variables_enabled=policy.variables_enabled) for text in texts)
+    return [seg.text for template in templates for seg in template.segments if seg.kind is SegmentKind.VARIABLE]
+
+
 def _context_keys(sources: Sequence[_Source]) -> list[str]:
+    """Every context key the policies reference: the keys their conditions test and the keys their
+    policy variables name, in the order they appear. AWS's example lists `aws:username` from a
+    Resource `${aws:username}` before the condition's `aws:CurrentTime`.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/iam_example_iam_GetContextKeysForCustomPolicy_section.html
+    """
     seen: dict[str, str] = {}
     for source in sources:
         policy = _parse(source, PolicyKind.IDENTITY)
         for statement in policy.statements:
+            keys = _variables(policy, (statement.resources or ()) + (statement.not_resources or ()))
             for clause in statement.conditions:
-                seen.setdefault(clause.key.lower(), clause.key)
+                keys += [clause.key, *_variables(policy, clause.values)]
+            for key in keys:
+                seen.setdefault(key.lower(), key)
     return list(seen.values())
 
 
