@@ -143,6 +143,22 @@ def _context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | tuple[str,
     return context
 
 
+def _caller(params: Mapping[str, Any], default: str) -> str:
+    """The simulated caller: CallerArn, which can only be the ARN of an IAM user ("You cannot
+    specify the ARN of an assumed role, federated user, or a service principal"), else `default`.
+    CallerArn is required with a ResourcePolicy unless PolicySourceArn is a user.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html"""
+    arn = params.get("CallerArn")
+    if not arn:
+        return default
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or not parts[4].isdigit() \
+            or not parts[5].startswith("user/") or parts[5].endswith("/"):
+        raise InvalidInput(f"Invalid input: CallerArn {arn} is not the ARN of an IAM user.")
+    return str(arn)
+
+
 def _resource_account(owner: str) -> str:
     """The account of a ResourceOwner ARN (`arn:aws:iam::123456789012:root`)."""
     parts = owner.split(":")
@@ -174,6 +190,7 @@ def _simulate(
     identity: list[_Source],
     boundary: list[_Source],
     caller_arn: str,
+    principal_arn: str | None = None,
 ) -> dict[str, Any]:
     identity_policies = [_parse(s, PolicyKind.IDENTITY) for s in identity]
     boundary_policies = [_parse(s, PolicyKind.PERMISSIONS_BOUNDARY) for s in boundary]
@@ -186,6 +203,8 @@ def _simulate(
         PolicySet(identity=tuple(identity_policies), permissions_boundary=boundary_policy, resource=resource_policy)
     )
     context = _context(params.get("ContextEntries") or ())
+    if principal_arn and "aws:principalarn" not in {key.lower() for key in context}:
+        context["aws:PrincipalArn"] = principal_arn
     resource_account = _resource_account(params["ResourceOwner"]) if params.get("ResourceOwner") else None
     results: list[dict[str, Any]] = []
     for action in params["ActionNames"]:
@@ -248,20 +267,27 @@ def simulate_principal_policy(call: Call, params: dict[str, Any]) -> Mapping[str
         text = managed_policy_document(call.tx, call.account_id, boundary_arn, call.partition)
         if text is not None:
             boundary = [_Source(boundary_arn.rsplit("/", 1)[-1], "IAM Policy", text)]
-    caller = params.get("CallerArn") or (entity.arn if kind is not PrincipalKind.GROUP else None)
-    if caller is None:
-        raise InvalidInput("Invalid input: CallerArn is required when PolicySourceArn is a group.")
-    return _simulate(call, params, identity, boundary, caller)
+    if params.get("CallerArn") or kind is PrincipalKind.USER:
+        return _simulate(call, params, identity, boundary, _caller(params, entity.arn))
+    if params.get("ResourcePolicy"):
+        raise InvalidInput(
+            "Invalid input: CallerArn is required when ResourcePolicy is given and PolicySourceArn is not a user."
+        )
+    if kind is PrincipalKind.ROLE:  # the role's policies act through a session of the role
+        session = f"arn:{call.partition}:sts::{call.account_id}:assumed-role/{entity.name}/SimulatedSession"
+        return _simulate(call, params, identity, boundary, session, principal_arn=entity.arn)
+    return _simulate(call, params, identity, boundary, call.iam_arn("user", "/", "SimulatedUser"))
 
 
 def simulate_custom_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:SimulateCustomPolicy", "*")
     identity = _input_sources(params, "PolicyInputList", "PolicyInputList.")
     boundary = _input_sources(params, "PermissionsBoundaryPolicyInputList", "PermissionsBoundaryPolicyInputList.")
+    if params.get("ResourcePolicy") and not params.get("CallerArn"):
+        raise InvalidInput("Invalid input: CallerArn is required when ResourcePolicy is given.")
     # With no CallerArn the simulated caller is an IAM user of this account (not the root user,
     # whom identity policies would not limit).
-    caller = params.get("CallerArn") or call.iam_arn("user", "/", "SimulatedUser")
-    return _simulate(call, params, identity, boundary, caller)
+    return _simulate(call, params, identity, boundary, _caller(params, call.iam_arn("user", "/", "SimulatedUser")))
 
 
 def _variables(policy: Policy, texts: Sequence[str]) -> list[str]:
