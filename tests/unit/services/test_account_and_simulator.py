@@ -156,3 +156,79 @@ def test_a_resource_owner_that_is_not_an_arn_is_invalid_input(h: Harness) -> Non
     with pytest.raises(InvalidInput, match="ResourceOwner 0 is not the ARN of an account"):
         h.call("SimulateCustomPolicy", {"PolicyInputList": [READ], "ActionNames": ["s3:GetObject"],
                                         "ResourceOwner": "0"})
+
+
+def test_an_explicit_deny_names_only_the_deny_statements(h: Harness) -> None:
+    """Both of bob's statements apply to reports/secret/x, but after an explicit deny AWS lists the
+    deny statement alone ("the deny statement is the only entry included in the result").
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html"""
+    (result,) = h.call("SimulatePrincipalPolicy", {
+        "PolicySourceArn": "arn:aws:iam::111122223333:user/bob",
+        "ActionNames": ["s3:GetObject"], "ResourceArns": ["arn:aws:s3:::reports/secret/x"],
+        "ContextEntries": [{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["203.0.113.9"],
+                            "ContextKeyType": "ip"}],
+    })["EvaluationResults"]
+    assert result["EvalDecision"] == "explicitDeny"
+    (statement,) = result["MatchedStatements"]
+    assert statement["SourcePolicyId"] == "reports" and statement["StartPosition"] == {"Line": 15, "Column": 5}
+
+
+def test_context_keys_include_the_keys_that_policy_variables_name(h: Harness) -> None:
+    """AWS's own example: a Resource with ${aws:username} and a DateGreaterThan on aws:CurrentTime
+    give ["aws:username", "aws:CurrentTime"]. Escapes such as ${*} name no key.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/iam_example_iam_GetContextKeysForCustomPolicy_section.html"""
+    example = json.dumps({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "dynamodb:*",
+        "Resource": "arn:aws:dynamodb:us-west-2:123456789012:table/${aws:username}",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2015-08-16T12:00:00Z"}}}})
+    keys = h.call("GetContextKeysForCustomPolicy", {"PolicyInputList": [example]})["ContextKeyNames"]
+    assert keys == ["aws:username", "aws:CurrentTime"]
+    values = json.dumps({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::home${*}",
+        "Condition": {"StringLike": {"s3:prefix": "${aws:PrincipalTag/team, 'none'}/*"}}}})
+    keys = h.call("GetContextKeysForCustomPolicy", {"PolicyInputList": [values]})["ContextKeyNames"]
+    assert keys == ["s3:prefix", "aws:PrincipalTag/team"]
+
+
+ALLOW_ALL_S3 = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/app/*"}}}]})
+PUBLIC_READ = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]})
+
+
+def test_roles_and_groups_are_simulated_without_a_caller_arn(h: Harness) -> None:
+    """PolicySourceArn may name a user, group or role; CallerArn is required only with a
+    ResourcePolicy when PolicySourceArn is not a user. A role's policies act through a session of
+    the role, whose aws:PrincipalArn is the role's ARN with its path.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html"""
+    h.call("CreateRole", {"RoleName": "web", "Path": "/app/", "AssumeRolePolicyDocument": json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                 "Action": "sts:AssumeRole"}]})})
+    h.call("PutRolePolicy", {"RoleName": "web", "PolicyName": "s3", "PolicyDocument": ALLOW_ALL_S3})
+    h.call("CreateGroup", {"GroupName": "readers"})
+    h.call("PutGroupPolicy", {"GroupName": "readers", "PolicyName": "reports", "PolicyDocument": READ})
+    for source, expected in (("role/app/web", "allowed"), ("group/readers", "explicitDeny")):
+        params = {"PolicySourceArn": f"arn:aws:iam::111122223333:{source}", "ActionNames": ["s3:GetObject"],
+                  "ResourceArns": ["arn:aws:s3:::reports/secret/x"]}
+        (result,) = h.call("SimulatePrincipalPolicy", params)["EvaluationResults"]
+        assert result["EvalDecision"] == expected
+        with pytest.raises(InvalidInput, match="CallerArn is required when ResourcePolicy is given"):
+            h.call("SimulatePrincipalPolicy", {**params, "ResourcePolicy": PUBLIC_READ})
+        caller = {"ResourcePolicy": PUBLIC_READ, "CallerArn": "arn:aws:iam::111122223333:user/bob"}
+        assert h.call("SimulatePrincipalPolicy", {**params, **caller})["EvaluationResults"][0]["EvalDecision"]
+
+
+def test_caller_arn_must_be_an_iam_user(h: Harness) -> None:
+    """"You can specify only the ARN of an IAM user. You cannot specify the ARN of an assumed role,
+    federated user, or a service principal." SimulateCustomPolicy needs one with a ResourcePolicy.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html"""
+    params = {"PolicyInputList": [READ], "ActionNames": ["s3:GetObject"]}
+    for arn in ("arn:aws:sts::111122223333:assumed-role/web/s", "arn:aws:iam::111122223333:role/web",
+                "arn:aws:sts::111122223333:federated-user/f", "ec2.amazonaws.com"):
+        with pytest.raises(InvalidInput, match=f"CallerArn {arn} is not the ARN of an IAM user"):
+            h.call("SimulateCustomPolicy", {**params, "CallerArn": arn})
+    with pytest.raises(InvalidInput, match="CallerArn is required when ResourcePolicy is given"):
+        h.call("SimulateCustomPolicy", {**params, "ResourcePolicy": PUBLIC_READ})
+    other = {"CallerArn": "arn:aws:iam::444455556666:user/eve", "ResourcePolicy": PUBLIC_READ}
+    assert h.call("SimulateCustomPolicy", {**params, **other})["EvaluationResults"][0]["EvalDecision"]

@@ -16,6 +16,10 @@ from typing import Any
 from warden.errors import InvalidInput
 from warden.model import PrincipalKind
 from warden.policy import (
+    Decision,
+    Effect,
+    MatchedStatement,
+    Outcome,
     Policy,
     PolicyError,
     PolicyKind,
@@ -24,6 +28,7 @@ from warden.policy import (
     compile_policy_set,
     decide,
 )
+from warden.policy.variables import SegmentKind, compile_template
 from warden.services.call import Call
 from warden.services.dispatch import Handler
 from warden.services.effective_policies import all_pages, managed_policy_document
@@ -138,12 +143,37 @@ def _context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | tuple[str,
     return context
 
 
+def _caller(params: Mapping[str, Any], default: str) -> str:
+    """The simulated caller: CallerArn, which can only be the ARN of an IAM user ("You cannot
+    specify the ARN of an assumed role, federated user, or a service principal"), else `default`.
+    CallerArn is required with a ResourcePolicy unless PolicySourceArn is a user.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html"""
+    arn = params.get("CallerArn")
+    if not arn:
+        return default
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or not parts[4].isdigit() \
+            or not parts[5].startswith("user/") or parts[5].endswith("/"):
+        raise InvalidInput(f"Invalid input: CallerArn {arn} is not the ARN of an IAM user.")
+    return str(arn)
+
+
 def _resource_account(owner: str) -> str:
     """The account of a ResourceOwner ARN (`arn:aws:iam::123456789012:root`)."""
     parts = owner.split(":")
     if len(parts) < 6 or parts[0] != "arn" or not parts[4]:
         raise InvalidInput(f"Invalid input: ResourceOwner {owner} is not the ARN of an account.")
     return parts[4]
+
+
+def _deciding(decision: Decision) -> tuple[MatchedStatement, ...]:
+    """The statements AWS names in MatchedStatements: after an explicit deny, the deny statements
+    only ("the deny statement is the only entry included in the result").
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html"""
+    if decision.outcome is Outcome.EXPLICIT_DENY:
+        return tuple(s for s in decision.matched if s.effect is Effect.DENY)
+    return decision.matched
 
 
 def _page(results: list[dict[str, Any]], params: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,6 +190,7 @@ def _simulate(
     identity: list[_Source],
     boundary: list[_Source],
     caller_arn: str,
+    principal_arn: str | None = None,
 ) -> dict[str, Any]:
     identity_policies = [_parse(s, PolicyKind.IDENTITY) for s in identity]
     boundary_policies = [_parse(s, PolicyKind.PERMISSIONS_BOUNDARY) for s in boundary]
@@ -172,6 +203,8 @@ def _simulate(
         PolicySet(identity=tuple(identity_policies), permissions_boundary=boundary_policy, resource=resource_policy)
     )
     context = _context(params.get("ContextEntries") or ())
+    if principal_arn and "aws:principalarn" not in {key.lower() for key in context}:
+        context["aws:PrincipalArn"] = principal_arn
     resource_account = _resource_account(params["ResourceOwner"]) if params.get("ResourceOwner") else None
     results: list[dict[str, Any]] = []
     for action in params["ActionNames"]:
@@ -190,7 +223,7 @@ def _simulate(
                 raise InvalidInput(str(error)) from None
             decision = decide(request, compiled, explain=True)
             matched = []
-            for statement in decision.matched:
+            for statement in _deciding(decision):
                 if statement.policy_type == "identity":
                     source, policy = identity[statement.policy_index], identity_policies[statement.policy_index]
                 elif statement.policy_type == "permissions_boundary" and boundary_policy is not None:
@@ -234,29 +267,51 @@ def simulate_principal_policy(call: Call, params: dict[str, Any]) -> Mapping[str
         text = managed_policy_document(call.tx, call.account_id, boundary_arn, call.partition)
         if text is not None:
             boundary = [_Source(boundary_arn.rsplit("/", 1)[-1], "IAM Policy", text)]
-    caller = params.get("CallerArn") or (entity.arn if kind is not PrincipalKind.GROUP else None)
-    if caller is None:
-        raise InvalidInput("Invalid input: CallerArn is required when PolicySourceArn is a group.")
-    return _simulate(call, params, identity, boundary, caller)
+    if params.get("CallerArn") or kind is PrincipalKind.USER:
+        return _simulate(call, params, identity, boundary, _caller(params, entity.arn))
+    if params.get("ResourcePolicy"):
+        raise InvalidInput(
+            "Invalid input: CallerArn is required when ResourcePolicy is given and PolicySourceArn is not a user."
+        )
+    if kind is PrincipalKind.ROLE:  # the role's policies act through a session of the role
+        session = f"arn:{call.partition}:sts::{call.account_id}:assumed-role/{entity.name}/SimulatedSession"
+        return _simulate(call, params, identity, boundary, session, principal_arn=entity.arn)
+    return _simulate(call, params, identity, boundary, call.iam_arn("user", "/", "SimulatedUser"))
 
 
 def simulate_custom_policy(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     call.authorize("iam:SimulateCustomPolicy", "*")
     identity = _input_sources(params, "PolicyInputList", "PolicyInputList.")
     boundary = _input_sources(params, "PermissionsBoundaryPolicyInputList", "PermissionsBoundaryPolicyInputList.")
+    if params.get("ResourcePolicy") and not params.get("CallerArn"):
+        raise InvalidInput("Invalid input: CallerArn is required when ResourcePolicy is given.")
     # With no CallerArn the simulated caller is an IAM user of this account (not the root user,
     # whom identity policies would not limit).
-    caller = params.get("CallerArn") or call.iam_arn("user", "/", "SimulatedUser")
-    return _simulate(call, params, identity, boundary, caller)
+    return _simulate(call, params, identity, boundary, _caller(params, call.iam_arn("user", "/", "SimulatedUser")))
+
+
+def _variables(policy: Policy, texts: Sequence[str]) -> list[str]:
+    """The context keys that policy variables in `texts` name (`${aws:username}` -> aws:username)."""
+    templates = (compile_template(text, variables_enabled=policy.variables_enabled) for text in texts)
+    return [seg.text for template in templates for seg in template.segments if seg.kind is SegmentKind.VARIABLE]
 
 
 def _context_keys(sources: Sequence[_Source]) -> list[str]:
+    """Every context key the policies reference: the keys their conditions test and the keys their
+    policy variables name, in the order they appear. AWS's example lists `aws:username` from a
+    Resource `${aws:username}` before the condition's `aws:CurrentTime`.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/iam_example_iam_GetContextKeysForCustomPolicy_section.html
+    """
     seen: dict[str, str] = {}
     for source in sources:
         policy = _parse(source, PolicyKind.IDENTITY)
         for statement in policy.statements:
+            keys = _variables(policy, (statement.resources or ()) + (statement.not_resources or ()))
             for clause in statement.conditions:
-                seen.setdefault(clause.key.lower(), clause.key)
+                keys += [clause.key, *_variables(policy, clause.values)]
+            for key in keys:
+                seen.setdefault(key.lower(), key)
     return list(seen.values())
 
 
