@@ -248,3 +248,22 @@ def test_a_next_token_is_refused_with_other_parameters(server: LiveServer, root_
             NextToken=first["NextToken"],
         )
     assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"
+
+
+def test_iam_calls_are_recorded_in_us_east_1_whatever_the_signed_region(server: LiveServer) -> None:
+    """IAM is global: CloudTrail records its events in us-east-1; STS calls to a regional endpoint
+    keep that region.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html"""
+    keys = server.root_keys()
+    path = f"/region-{uuid.uuid4().hex[:8]}/"
+    server.client("iam", *keys, region="eu-west-1").list_users(PathPrefix=path)
+    server.client("sts", *keys, region="eu-west-1").get_caller_identity()
+    latest = _trail(server).lookup_events(
+        LookupAttributes=[{"AttributeKey": "AccessKeyId", "AttributeValue": keys[0]}], MaxResults=50
+    )
+    found = [json.loads(e["CloudTrailEvent"]) for e in latest["Events"]]
+    listed = next(r for r in found if r["eventName"] == "ListUsers" and r["requestParameters"] == {"pathPrefix": path})
+    assert listed["awsRegion"] == "us-east-1"
+    asked = next(r for r in found if r["eventName"] == "GetCallerIdentity" and r["awsRegion"] == "eu-west-1")
+    assert asked["eventSource"] == "sts.amazonaws.com"

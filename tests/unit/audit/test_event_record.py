@@ -104,3 +104,31 @@ def test_the_stored_text_is_the_record_and_its_hash_is_of_that_text(caller: Call
         record_hash=event.record_hash,
         resources=(("AWS::IAM::User", "zoë"),),
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "signed_region", "arn", "recorded"),
+    [
+        ("iam", "eu-west-1", f"arn:aws:iam::{ACCOUNT}:root", "us-east-1"),
+        ("iam", "us-east-1", f"arn:aws:iam::{ACCOUNT}:root", "us-east-1"),
+        ("iam", "cn-northwest-1", f"arn:aws-cn:iam::{ACCOUNT}:root", "cn-north-1"),
+        ("iam", "us-gov-east-1", f"arn:aws-us-gov:iam::{ACCOUNT}:root", "us-gov-west-1"),
+        ("iam", "cn-northwest-1", None, "cn-north-1"),
+        ("iam", "ap-south-1", None, "us-east-1"),
+        ("sts", "eu-west-1", f"arn:aws:iam::{ACCOUNT}:root", "eu-west-1"),
+        ("sts", "us-east-1", None, "us-east-1"),
+    ],
+)
+def test_iam_events_are_recorded_in_iams_region(service: str, signed_region: str, arn: str | None, recorded: str) -> None:
+    """IAM is global: CloudTrail records IAM's events in us-east-1 (the partition's IAM region),
+    whatever region the request was signed for; STS's regional endpoints keep their own region.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html"""
+    draft = EventDraft("00000000-0000-4000-8000-000000000002", "req-2", T0, service, signed_region, "127.0.0.1", "ua")
+    draft.event_name = "GetCallerIdentity" if service == "sts" else "ListUsers"
+    if arn is not None:
+        draft.caller = Caller(CallerKind.ROOT, arn, ACCOUNT, ACCOUNT, "AKIAROOT")
+    for _ in range(3):  # built in full, then from the shape's template
+        event, document = build_event(draft)
+        assert document["awsRegion"] == recorded
+        assert json.loads(event.record)["awsRegion"] == recorded
