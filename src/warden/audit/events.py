@@ -136,13 +136,40 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
         record["errorCode"] = draft.error_code
         record["errorMessage"] = draft.error_message or ""
     record["requestID"] = draft.request_id
-    return close_record(record, draft.event_id, read_only, "AwsApiCall", _account(draft))
+    resources = _assumed_role(draft) if draft.event_name in _ASSUMING else None
+    return close_record(record, draft.event_id, read_only, "AwsApiCall", _account(draft), resources)
 
 
-def close_record(record: dict[str, Any], event_id: str, read_only: bool, event_type: str, account: str) -> dict[str, Any]:
+# The calls whose record lists the role they assume in `resources`.
+_ASSUMING = frozenset({"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})
+
+
+def _assumed_role(draft: EventDraft) -> list[dict[str, str]] | None:
+    """`resources` of a role-assuming call: the role, its account and type, as CloudTrail lists it
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html, the AWS STS
+    examples); None when the request named no role ARN."""
+    arn = (draft.params or {}).get("RoleArn")
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+        return None
+    return [{"ARN": arn, "accountId": parts[4], "type": "AWS::IAM::Role"}]
+
+
+def close_record(
+    record: dict[str, Any],
+    event_id: str,
+    read_only: bool,
+    event_type: str,
+    account: str,
+    resources: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """The members that end every management event, in CloudTrail's order."""
     record["eventID"] = event_id
     record["readOnly"] = read_only
+    if resources:
+        record["resources"] = resources
     record["eventType"] = event_type
     record["managementEvent"] = True
     record["recipientAccountId"] = account

@@ -132,3 +132,24 @@ def test_iam_events_are_recorded_in_iams_region(service: str, signed_region: str
         event, document = build_event(draft)
         assert document["awsRegion"] == recorded
         assert json.loads(event.record)["awsRegion"] == recorded
+
+
+def test_an_assume_role_record_lists_the_role_in_resources() -> None:
+    """CloudTrail's AssumeRole records list the role: its ARN, account and type.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html (AWS STS examples)
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html"""
+    role = "arn:aws:iam::444455556666:role/ops/deploy"
+    draft = EventDraft("00000000-0000-4000-8000-000000000003", "req-3", T0, "sts", "us-east-1", "127.0.0.1", "ua")
+    draft.event_name, draft.caller = "AssumeRole", CALLERS["user"]
+    draft.params = {"RoleArn": role, "RoleSessionName": "s"}
+    draft.fail("AccessDenied", "no")
+    for _ in range(3):  # built in full, then from the shape's template
+        event, document = build_event(draft)
+        assert document["resources"] == [{"ARN": role, "accountId": "444455556666", "type": "AWS::IAM::Role"}]
+        assert json.loads(event.record) == document
+        members = list(document)
+        assert members.index("readOnly") < members.index("resources") < members.index("eventType")
+    draft.event_name = "GetCallerIdentity"
+    assert "resources" not in build_event(draft)[1]
+    draft.event_name, draft.params = "AssumeRole", {"RoleArn": "not-an-arn", "RoleSessionName": "s"}
+    assert "resources" not in build_event(draft)[1]
