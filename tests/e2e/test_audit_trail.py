@@ -286,3 +286,5 @@ def test_an_assume_role_record_lists_the_role(
     record = json.loads(found[0]["CloudTrailEvent"])
     assert record["resources"] == [{"ARN": role["Arn"], "accountId": account, "type": "AWS::IAM::Role"}]
     assert {"ResourceType": "AWS::IAM::Role", "ResourceName": role["Arn"]} in found[0]["Resources"]
+    # The secret key is left out of the credentials, as in CloudTrail's examples.
+    assert sorted(record["responseElements"]["credentials"]) == ["accessKeyId", "expiration", "sessionToken"]

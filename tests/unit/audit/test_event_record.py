@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from warden.audit.events import EventDraft, build_event
 from warden.audit.identity import caller_identity, lookup_username, user_identity
 from warden.audit.record_json import record_hash
-from warden.audit.wire import trail_time
+from warden.audit.wire import response_elements, trail_time
 from warden.model import AuditEvent
+from warden.protocol import REDACTED, load_service
 from warden.services.caller import Caller, CallerKind
 
 ACCOUNT = "111122223333"
@@ -153,3 +154,25 @@ def test_an_assume_role_record_lists_the_role_in_resources() -> None:
     assert "resources" not in build_event(draft)[1]
     draft.event_name, draft.params = "AssumeRole", {"RoleArn": "not-an-arn", "RoleSessionName": "s"}
     assert "resources" not in build_event(draft)[1]
+
+
+@pytest.mark.parametrize("operation", ["AssumeRole", "GetSessionToken", "GetFederationToken"])
+def test_temporary_credentials_are_recorded_without_their_secret_key(operation: str) -> None:
+    """CloudTrail's records of STS calls list the credentials' accessKeyId, sessionToken and
+    expiration; the secret key is not there at all.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html (AWS STS examples)"""
+    found = load_service("sts").find_operation(operation)
+    assert found is not None
+    result = {"Credentials": {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "s3cr3t", "SessionToken": "t0k3n",
+                              "Expiration": T0}}
+    elements = response_elements(found, result)
+    assert elements == {"credentials": {"accessKeyId": "ASIAEXAMPLE", "sessionToken": REDACTED,
+                                        "expiration": "Dec 1, 2026, 6:07:08 AM"}}
+    assert result["Credentials"]["SecretAccessKey"] == "s3cr3t"  # the result itself is left alone
+
+
+def test_a_new_access_keys_secret_still_reads_hidden() -> None:
+    found = load_service("iam").find_operation("CreateAccessKey")
+    assert found is not None
+    key = {"UserName": "zoë", "AccessKeyId": "AKIAEXAMPLE", "Status": "Active", "SecretAccessKey": "s3cr3t"}
+    assert response_elements(found, {"AccessKey": key})["accessKey"]["secretAccessKey"] == REDACTED  # type: ignore[index]
