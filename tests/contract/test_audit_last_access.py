@@ -48,18 +48,19 @@ def _event(index: int, arn: str, service: str, name: str, minutes: int, region: 
 
 
 def test_latest_use_per_service_operation_and_principal(trail: Store) -> None:
+    # Regional STS calls: IAM's events all carry us-east-1, so they could not tell which Region is kept.
     with trail.transaction() as tx:
         tx.append_audit_events([
-            _event(1, ALICE, "iam", "ListUsers", 1, "eu-west-1"),
-            _event(2, ALICE, "iam", "ListUsers", 3, "eu-west-2"),
-            _event(3, ALICE, "iam", "ListUsers", 2, "eu-west-3"),  # written late, older
+            _event(1, ALICE, "sts", "DecodeAuthorizationMessage", 1, "eu-west-1"),
+            _event(2, ALICE, "sts", "DecodeAuthorizationMessage", 3, "eu-west-2"),
+            _event(3, ALICE, "sts", "DecodeAuthorizationMessage", 2, "eu-west-3"),  # written late, older
             _event(4, ALICE, "sts", "GetCallerIdentity", 4, error="AccessDenied"),
             _event(5, ALICE, "sts", "GetSessionToken", 5, error="SignatureDoesNotMatch"),
             _event(6, ALICE, "iam", "GetUser", -60 * 24),  # before the period
-            _event(7, SESSION, "iam", "ListRoles", 6, "ap-south-1"),
-            _event(8, LOOKALIKE, "iam", "ListRoles", 7),
+            _event(7, SESSION, "sts", "GetAccessKeyInfo", 6, "ap-south-1"),
+            _event(8, LOOKALIKE, "sts", "GetAccessKeyInfo", 7),
             _event(9, f"arn:aws:iam::{ACCOUNT}:user/bob", "iam", "ListUsers", 8),
-            _event(10, OTHER_CASE, "iam", "ListRoles", 9),
+            _event(10, OTHER_CASE, "sts", "GetAccessKeyInfo", 9),
         ])
     with trail.transaction(readonly=True) as tx:
         found = tx.last_access_by_principal(
@@ -69,7 +70,7 @@ def test_latest_use_per_service_operation_and_principal(trail: Store) -> None:
         assert tx.last_access_by_principal("444455556666", [ALICE], [], T0) == []
     got = {(a.event_source, a.event_name, a.principal_arn): (a.last_time, a.region) for a in found}
     assert got == {
-        ("iam.amazonaws.com", "ListUsers", ALICE): (T0 + timedelta(minutes=3), "eu-west-2"),
+        ("sts.amazonaws.com", "DecodeAuthorizationMessage", ALICE): (T0 + timedelta(minutes=3), "eu-west-2"),
         ("sts.amazonaws.com", "GetCallerIdentity", ALICE): (T0 + timedelta(minutes=4), "us-east-1"),
-        ("iam.amazonaws.com", "ListRoles", SESSION): (T0 + timedelta(minutes=6), "ap-south-1"),
+        ("sts.amazonaws.com", "GetAccessKeyInfo", SESSION): (T0 + timedelta(minutes=6), "ap-south-1"),
     }

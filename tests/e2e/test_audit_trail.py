@@ -248,3 +248,43 @@ def test_a_next_token_is_refused_with_other_parameters(server: LiveServer, root_
             NextToken=first["NextToken"],
         )
     assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"
+
+
+def test_iam_calls_are_recorded_in_us_east_1_whatever_the_signed_region(server: LiveServer) -> None:
+    """IAM is global: CloudTrail records its events in us-east-1; STS calls to a regional endpoint
+    keep that region.
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html"""
+    keys = server.root_keys()
+    path = f"/region-{uuid.uuid4().hex[:8]}/"
+    server.client("iam", *keys, region="eu-west-1").list_users(PathPrefix=path)
+    server.client("sts", *keys, region="eu-west-1").get_caller_identity()
+    latest = _trail(server).lookup_events(
+        LookupAttributes=[{"AttributeKey": "AccessKeyId", "AttributeValue": keys[0]}], MaxResults=50
+    )
+    found = [json.loads(e["CloudTrailEvent"]) for e in latest["Events"]]
+    listed = next(r for r in found if r["eventName"] == "ListUsers" and r["requestParameters"] == {"pathPrefix": path})
+    assert listed["awsRegion"] == "us-east-1"
+    asked = next(r for r in found if r["eventName"] == "GetCallerIdentity" and r["awsRegion"] == "eu-west-1")
+    assert asked["eventSource"] == "sts.amazonaws.com"
+
+
+def test_an_assume_role_record_lists_the_role(
+    server: LiveServer, root_iam: Any, new_user: Callable[..., Any]
+) -> None:
+    """https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html (AWS STS examples)"""
+    role_name = f"assumed-{uuid.uuid4().hex[:8]}"
+    account = server.client("sts", *server.root_keys()).get_caller_identity()["Account"]
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}]}
+    role = root_iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    name, _, sts = new_user({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role["Arn"]}]})
+    sts.assume_role(RoleArn=role["Arn"], RoleSessionName="audited")
+    found = [e for e in _events(server, "Username", name) if e["EventName"] == "AssumeRole"]
+    assert len(found) == 1
+    record = json.loads(found[0]["CloudTrailEvent"])
+    assert record["resources"] == [{"ARN": role["Arn"], "accountId": account, "type": "AWS::IAM::Role"}]
+    assert {"ResourceType": "AWS::IAM::Role", "ResourceName": role["Arn"]} in found[0]["Resources"]
+    # The secret key is left out of the credentials, as in CloudTrail's examples.
+    assert sorted(record["responseElements"]["credentials"]) == ["accessKeyId", "expiration", "sessionToken"]

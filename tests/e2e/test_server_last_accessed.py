@@ -47,7 +47,8 @@ def test_a_users_report_shows_the_services_it_used(
     assert rows["iam"]["ServiceName"] == "AWS Identity and Access Management"
     assert rows["iam"]["LastAuthenticated"] >= started
     assert rows["iam"]["LastAuthenticatedEntity"] == user_arn
-    assert rows["iam"]["LastAuthenticatedRegion"] == "eu-west-1"
+    # IAM is global: its calls are recorded in us-east-1, whatever region the client signed for.
+    assert rows["iam"]["LastAuthenticatedRegion"] == "us-east-1"
     assert rows["iam"]["TotalAuthenticatedEntities"] == 1
     assert rows["sts"]["LastAuthenticatedRegion"] == "us-east-1"
     assert rows["sts"]["LastAuthenticated"] >= started
@@ -74,7 +75,7 @@ def test_a_role_sessions_use_counts_for_the_role(
 
     rows = _report(server, root_iam, role["Arn"])
     assert rows["iam"]["LastAuthenticatedEntity"] == role["Arn"]
-    assert rows["iam"]["LastAuthenticatedRegion"] == "ap-southeast-2"
+    assert rows["iam"]["LastAuthenticatedRegion"] == "us-east-1"  # IAM's region, not the signed one
     assert rows["iam"]["TotalAuthenticatedEntities"] == 1
     assert "LastAuthenticated" not in rows["sts"]  # the session never called STS
 

@@ -35,6 +35,26 @@ _READ_ONLY_NAMES = frozenset(
 )
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,127}")
 
+# IAM is a global service: CloudTrail records its calls in the one region that serves IAM in the
+# partition (us-east-1 in `aws`), whatever region the request was signed for. These are the
+# credential scopes botocore's endpoints give IAM's global endpoint in each partition.
+# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
+_IAM_REGIONS = {
+    "aws": "us-east-1",
+    "aws-cn": "cn-north-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-iso": "us-iso-east-1",
+    "aws-iso-b": "us-isob-east-1",
+    "aws-iso-f": "us-isof-south-1",
+}
+_PARTITION_OF_REGION = (
+    ("cn-", "aws-cn"),
+    ("us-gov-", "aws-us-gov"),
+    ("us-isob-", "aws-iso-b"),
+    ("us-isof-", "aws-iso-f"),
+    ("us-iso-", "aws-iso"),
+)
+
 
 def is_read_only_event(event_name: str) -> bool:
     return event_name in _READ_ONLY_NAMES or is_read_only(event_name)
@@ -71,6 +91,20 @@ class EventDraft:
         self.error_code, self.error_message = code, message
 
 
+def _event_region(draft: EventDraft) -> str:
+    """`awsRegion`: the region the request was signed for, but IAM's own region for IAM calls
+    (the caller's partition decides which, else the signed region's)."""
+    if draft.service != "iam":
+        return draft.region
+    caller = draft.caller
+    partition = caller.arn.split(":", 2)[1] if caller is not None and caller.arn.startswith("arn:") else ""
+    region = _IAM_REGIONS.get(partition)
+    if region is None:
+        partition = next((name for prefix, name in _PARTITION_OF_REGION if draft.region.startswith(prefix)), "aws")
+        region = _IAM_REGIONS[partition]
+    return region
+
+
 def _account(draft: EventDraft) -> str:
     """The account whose trail shows the event: the caller's, else the claimed key's."""
     if draft.caller is not None:
@@ -86,7 +120,7 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
         "eventTime": trail_time(draft.event_time),
         "eventSource": f"{draft.service}.amazonaws.com",
         "eventName": draft.event_name,
-        "awsRegion": draft.region,
+        "awsRegion": _event_region(draft),
         "sourceIPAddress": draft.source_ip,
         "userAgent": draft.user_agent,
         "requestParameters": request_parameters(draft.operation, draft.params),
@@ -102,13 +136,40 @@ def _record(draft: EventDraft, read_only: bool) -> dict[str, Any]:
         record["errorCode"] = draft.error_code
         record["errorMessage"] = draft.error_message or ""
     record["requestID"] = draft.request_id
-    return close_record(record, draft.event_id, read_only, "AwsApiCall", _account(draft))
+    resources = _assumed_role(draft) if draft.event_name in _ASSUMING else None
+    return close_record(record, draft.event_id, read_only, "AwsApiCall", _account(draft), resources)
 
 
-def close_record(record: dict[str, Any], event_id: str, read_only: bool, event_type: str, account: str) -> dict[str, Any]:
+# The calls whose record lists the role they assume in `resources`.
+_ASSUMING = frozenset({"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})
+
+
+def _assumed_role(draft: EventDraft) -> list[dict[str, str]] | None:
+    """`resources` of a role-assuming call: the role, its account and type, as CloudTrail lists it
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html, the AWS STS
+    examples); None when the request named no role ARN."""
+    arn = (draft.params or {}).get("RoleArn")
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam":
+        return None
+    return [{"ARN": arn, "accountId": parts[4], "type": "AWS::IAM::Role"}]
+
+
+def close_record(
+    record: dict[str, Any],
+    event_id: str,
+    read_only: bool,
+    event_type: str,
+    account: str,
+    resources: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """The members that end every management event, in CloudTrail's order."""
     record["eventID"] = event_id
     record["readOnly"] = read_only
+    if resources:
+        record["resources"] = resources
     record["eventType"] = event_type
     record["managementEvent"] = True
     record["recipientAccountId"] = account

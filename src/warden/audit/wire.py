@@ -85,6 +85,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Members CloudTrail leaves out rather than hides, by structure: the secret key of the temporary
+# credentials STS returns (its records list accessKeyId, sessionToken and expiration only).
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html (AWS STS examples)
+_LEFT_OUT = {"Credentials": frozenset({"SecretAccessKey"})}
+
+
 def _trail(shape: Shape | None, value: Any) -> Any:
     if value is None:
         return None
@@ -94,6 +100,9 @@ def _trail(shape: Shape | None, value: Any) -> Any:
         return REDACTED
     if isinstance(shape, StructureShape) and isinstance(value, Mapping):
         members = shape.members
+        left_out = _LEFT_OUT.get(shape.name)
+        if left_out is not None:
+            value = {key: item for key, item in value.items() if key not in left_out}
         return {_lower_camel(key): _trail(members.get(key), item) for key, item in value.items()}
     if isinstance(shape, ListShape) and isinstance(value, list | tuple):
         return [_trail(shape.member, item) for item in value]
