@@ -69,6 +69,16 @@ def test_update_and_delete(h: Harness) -> None:
         h.call("UpdateAccessKey", {"UserName": "bob", "AccessKeyId": key_id, "Status": "Active"})
 
 
+def test_expired_is_not_a_status_a_caller_can_set(h: Harness) -> None:
+    """UpdateAccessKey switches a key "from Active to Inactive, or vice versa"; `Expired`, though
+    in the model's enum, is refused with InvalidInput (a listed error), not a server failure.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html"""
+    key_id = h.call("CreateAccessKey", {"UserName": "bob"})["AccessKey"]["AccessKeyId"]
+    with pytest.raises(InvalidInput, match="Status Expired"):
+        h.call("UpdateAccessKey", {"UserName": "bob", "AccessKeyId": key_id, "Status": "Expired"})
+    assert h.call("ListAccessKeys", {"UserName": "bob"})["AccessKeyMetadata"][0]["Status"] == "Active"
+
+
 def test_a_key_of_another_user_is_not_found(h: Harness) -> None:
     h.call("CreateUser", {"UserName": "carol"})
     key_id = h.call("CreateAccessKey", {"UserName": "carol"})["AccessKey"]["AccessKeyId"]

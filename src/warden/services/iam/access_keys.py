@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warden.auth.keys import new_access_key
-from warden.errors import LimitExceeded, NoSuchEntity, ServiceFailure, ValidationError
+from warden.errors import InvalidInput, LimitExceeded, NoSuchEntity, ServiceFailure, ValidationError
 from warden.model import AccessKey, AccessKeyStatus, User
 from warden.services.call import Call
 from warden.services.caller import CallerKind
@@ -124,10 +124,22 @@ def list_access_keys(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     return page_to_wire(page, "AccessKeyMetadata", key_metadata_to_wire)
 
 
+def _settable_status(value: str) -> AccessKeyStatus:
+    """UpdateAccessKey switches a key between Active and Inactive only. The model's statusType
+    also lists `Expired`, which no caller can assign: AWS lists InvalidInput among the errors.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html"""
+    try:
+        return AccessKeyStatus(value)
+    except ValueError:
+        raise InvalidInput(
+            f"Invalid input: Status {value} cannot be assigned to an access key; use Active or Inactive."
+        ) from None
+
+
 def update_access_key(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     owner = _authorize(call, "iam:UpdateAccessKey", _target_user(call, params))
     key = _key_of(call, owner, params["AccessKeyId"])
-    status = AccessKeyStatus(params["Status"])
+    status = _settable_status(params["Status"])
     if key.status is not status:
         try:
             call.tx.set_access_key_status(call.account_id, key.access_key_id, status)
