@@ -164,6 +164,18 @@ def test_not_action_allows_every_other_service(h: Harness) -> None:
     assert sorted(_report(h, f"{ACCOUNT_ARN}:user/alice")) == ["cloudtrail", "s3", "sts"]
 
 
+def test_services_are_listed_in_service_namespace_order(h: Harness) -> None:
+    """AWS: "By default, the list is sorted by service namespace" (not by service name: "Amazon
+    S3" would come before "AWS Identity and Access Management", s3 comes after iam).
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html"""
+    h.call("CreateUser", {"UserName": "alice"})
+    h.call("PutUserPolicy", {"UserName": "alice", "PolicyName": "p", "PolicyDocument": _doc(
+        _allow(["sts:*", "s3:GetObject", "iam:GetUser", "dynamodb:GetItem", "ec2:DescribeInstances", "lambda:*"]))})
+    job = h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:user/alice"})["JobId"]
+    rows = h.call("GetServiceLastAccessedDetails", {"JobId": job})["ServicesLastAccessed"]
+    assert [r["ServiceNamespace"] for r in rows] == ["dynamodb", "ec2", "iam", "lambda", "s3", "sts"]
+
+
 def test_get_pages_and_the_job_details(h: Harness) -> None:
     h.call("CreateUser", {"UserName": "alice"})
     h.call("PutUserPolicy", {"UserName": "alice", "PolicyName": "p", "PolicyDocument": _doc(_allow("*"))})
