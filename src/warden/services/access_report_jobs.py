@@ -4,6 +4,11 @@ A report is computed whole when it is generated (GenerateServiceLastAccessedDeta
 COMPLETED at once; its rows are kept here, per node, because reports are cheap to regenerate and
 AWS itself hands them out only for a while. A JobId generated on one node is unknown to the others
 (GetServiceLastAccessedDetails answers NoSuchEntity there, as for any unknown job).
+
+A job belongs to the principal that generated it: AWS documents that the JobId "must be used by
+the same role within a session, or by the same user" when reading the report, so to any other
+principal, even of the same account, it is unknown.
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ __all__ = ["AccessReportJob", "AccessReportJobs"]
 class AccessReportJob:
     job_id: str
     account_id: str
+    owner_arn: str  # the user, role session or root user that generated the job
     granularity: str
     created: datetime
     completed: datetime
@@ -43,8 +49,10 @@ class AccessReportJobs:
             while len(self._jobs) > self._capacity:
                 self._jobs.popitem(last=False)
 
-    def get(self, account_id: str, job_id: str) -> AccessReportJob | None:
-        """The job, only for the account that generated it."""
+    def get(self, account_id: str, owner_arn: str, job_id: str) -> AccessReportJob | None:
+        """The job, only for the principal (of the account) that generated it."""
         with self._lock:
             job = self._jobs.get(job_id)
-        return job if job is not None and job.account_id == account_id else None
+        if job is None or job.account_id != account_id or job.owner_arn != owner_arn:
+            return None
+        return job

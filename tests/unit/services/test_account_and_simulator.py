@@ -19,6 +19,7 @@ from warden.errors import (
     InvalidInput,
     MalformedPolicyDocument,
     NoSuchEntity,
+    ValidationError,
 )
 from warden.services import iam
 
@@ -62,6 +63,18 @@ def test_account_alias_is_unique_across_accounts(h: Harness) -> None:
         tx.set_account_alias("222233334444", "taken")
     with pytest.raises(EntityAlreadyExists):
         h.call("CreateAccountAlias", {"AccountAlias": "taken"})
+
+
+def test_an_account_alias_cannot_be_a_twelve_digit_number(h: Harness) -> None:
+    """IAM quotas, name requirements: an alias "can't be a 12-digit number"; shorter or longer
+    runs of digits are aliases like any other.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"""
+    with pytest.raises(ValidationError, match="123456789012"):
+        h.call("CreateAccountAlias", {"AccountAlias": "123456789012"})
+    assert h.call("ListAccountAliases")["AccountAliases"] == []
+    for alias in ("12345678901", "1234567890123", "12345678901a"):
+        h.call("CreateAccountAlias", {"AccountAlias": alias})
+        assert h.call("ListAccountAliases")["AccountAliases"] == [alias]
 
 
 def test_account_summary_counts(h: Harness) -> None:

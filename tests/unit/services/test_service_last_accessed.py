@@ -164,6 +164,18 @@ def test_not_action_allows_every_other_service(h: Harness) -> None:
     assert sorted(_report(h, f"{ACCOUNT_ARN}:user/alice")) == ["cloudtrail", "s3", "sts"]
 
 
+def test_services_are_listed_in_service_namespace_order(h: Harness) -> None:
+    """AWS: "By default, the list is sorted by service namespace" (not by service name: "Amazon
+    S3" would come before "AWS Identity and Access Management", s3 comes after iam).
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html"""
+    h.call("CreateUser", {"UserName": "alice"})
+    h.call("PutUserPolicy", {"UserName": "alice", "PolicyName": "p", "PolicyDocument": _doc(
+        _allow(["sts:*", "s3:GetObject", "iam:GetUser", "dynamodb:GetItem", "ec2:DescribeInstances", "lambda:*"]))})
+    job = h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:user/alice"})["JobId"]
+    rows = h.call("GetServiceLastAccessedDetails", {"JobId": job})["ServicesLastAccessed"]
+    assert [r["ServiceNamespace"] for r in rows] == ["dynamodb", "ec2", "iam", "lambda", "s3", "sts"]
+
+
 def test_get_pages_and_the_job_details(h: Harness) -> None:
     h.call("CreateUser", {"UserName": "alice"})
     h.call("PutUserPolicy", {"UserName": "alice", "PolicyName": "p", "PolicyDocument": _doc(_allow("*"))})
@@ -188,6 +200,27 @@ def test_unknown_entities_jobs_and_bad_arns(h: Harness) -> None:
         h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:instance-profile/x"})
     with pytest.raises(InvalidInput):
         h.call("GenerateServiceLastAccessedDetails", {"Arn": "not-an-arn-but-long-enough"})
+
+
+def test_only_the_principal_that_generated_a_job_can_read_it(h: Harness) -> None:
+    """AWS: "The JobId returned by GenerateServiceLastAccessedDetail must be used by the same role
+    within a session, or by the same user when used to call GetServiceLastAccessedDetail." To
+    anyone else of the account, even one allowed every action, the job is unknown.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html"""
+    for name in ("auditor", "other"):
+        h.call("CreateUser", {"UserName": name})
+        h.call("PutUserPolicy", {"UserName": name, "PolicyName": "p", "PolicyDocument": _doc(_allow("iam:*"))})
+    auditor, other = h.user_caller("auditor"), h.user_caller("other")
+    job = h.call("GenerateServiceLastAccessedDetails", {"Arn": f"{ACCOUNT_ARN}:user/other"}, caller=auditor)["JobId"]
+    assert h.call("GetServiceLastAccessedDetails", {"JobId": job}, caller=auditor)["JobStatus"] == "COMPLETED"
+    assert h.call("GetServiceLastAccessedDetailsWithEntities", {"JobId": job, "ServiceNamespace": "iam"},
+                  caller=auditor)["JobStatus"] == "COMPLETED"
+    for stranger in (other, h.root):
+        with pytest.raises(NoSuchEntity):
+            h.call("GetServiceLastAccessedDetails", {"JobId": job}, caller=stranger)
+        with pytest.raises(NoSuchEntity):
+            h.call("GetServiceLastAccessedDetailsWithEntities", {"JobId": job, "ServiceNamespace": "iam"},
+                   caller=stranger)
 
 
 def test_generate_authorizes_on_the_entity_and_get_on_star(h: Harness) -> None:

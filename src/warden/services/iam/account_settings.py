@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from warden.errors import EntityAlreadyExists, NoSuchEntity
+from warden.errors import EntityAlreadyExists, NoSuchEntity, ValidationError
 from warden.model import PasswordPolicy
 from warden.services.call import Call
 from warden.services.dispatch import Handler
@@ -25,6 +25,11 @@ _ACCOUNT_RESOURCE = "*"
 def create_account_alias(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
     alias = params["AccountAlias"]
     call.authorize("iam:CreateAccountAlias", _ACCOUNT_RESOURCE)
+    # The model's pattern admits twelve digits, but an alias "can't be a 12-digit number" (it
+    # would read as an account id in sign-in URLs).
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    if len(alias) == 12 and alias.isascii() and alias.isdigit():
+        raise ValidationError(f"The account alias {alias} is not valid: an account alias cannot be a 12-digit number.")
     try:
         call.tx.set_account_alias(call.account_id, alias)
     except AlreadyExists:

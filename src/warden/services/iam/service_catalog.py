@@ -91,7 +91,8 @@ def _allows_action(statement: Statement, action: str) -> bool:
 
 
 def allowed_services(documents: Iterable[str]) -> tuple[list[str], Callable[[str], bool]]:
-    """The service prefixes the documents allow (sorted by service name), and a test of whether
+    """The service prefixes the documents allow, sorted by prefix as GetServiceLastAccessedDetails
+    lists them ("By default, the list is sorted by service namespace"), and a test of whether
     they allow one action (`iam:GetUser`)."""
     statements = _statements(documents)
     candidates = set(SERVED)
@@ -101,7 +102,7 @@ def allowed_services(documents: Iterable[str]) -> tuple[list[str], Callable[[str
             if pattern != "*" and service and "*" not in service and "?" not in service:
                 candidates.add(service)
     allowed = [ns for ns in candidates if any(_allows_service(s, ns) for s in statements)]
-    allowed.sort(key=lambda ns: (service_name(ns).lower(), ns))
+    allowed.sort()
 
     def allows(action: str) -> bool:
         return any(_allows_action(s, action) for s in statements)

@@ -7,7 +7,8 @@ users; every user, role (and member of a group) a managed policy is attached to.
 authenticated attempt, successful or denied, and reports 400 days of activity; so does warden
 (requests that failed to authenticate are left out, as AWS leaves out unauthenticated requests).
 The report is built at once, so the job is COMPLETED when its JobId is returned; jobs are kept in
-memory on the node that generated them (`warden.services.access_report_jobs`).
+memory on the node that generated them (`warden.services.access_report_jobs`), and only the
+principal that generated a job can read it.
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html
 """
@@ -219,6 +220,7 @@ def generate_service_last_accessed_details(call: Call, params: dict[str, Any]) -
     job = AccessReportJob(
         job_id=call.services.ids.request_id(),
         account_id=call.account_id,
+        owner_arn=call.caller.arn,
         granularity=granularity,
         created=call.now,
         completed=call.now,
@@ -230,7 +232,7 @@ def generate_service_last_accessed_details(call: Call, params: dict[str, Any]) -
 
 
 def _job(call: Call, job_id: str) -> AccessReportJob:
-    job: AccessReportJob | None = call.services.access_reports.get(call.account_id, job_id)
+    job: AccessReportJob | None = call.services.access_reports.get(call.account_id, call.caller.arn, job_id)
     if job is None:
         raise NoSuchEntity(f"The job with id {job_id} cannot be found.")
     return job
