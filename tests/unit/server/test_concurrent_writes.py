@@ -5,14 +5,18 @@ account lock every writing call takes does."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from fuzz_client import BACKENDS, FuzzServer, Keys, served  # type: ignore[import-not-found]
+from fuzz_client import BACKENDS, FuzzServer, Keys, running_server, served  # type: ignore[import-not-found]
+
+from warden.store.sqlalchemy import engine as engine_module
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 RACERS = 12
@@ -97,3 +101,27 @@ def test_attaching_while_the_user_is_deleted_never_loses_the_attachment(server: 
         assert answers == {"OK": half, "DeleteConflict": half}
     else:  # the user went first: no attachment was reported made
         assert answers == {"OK": 1, "NoSuchEntity": RACERS - 1}
+
+
+def test_a_write_kept_waiting_past_the_busy_timeout_is_throttled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite: when writers ahead of it hold the database longer than the busy timeout (a
+    password hashed inside a transaction takes ~0.1 s of it), a call gets AWS's Throttling,
+    which SDKs retry, not a 500; its audit event is stored once the lock is free."""
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    with running_server(tmp_path) as (fuzz, root):
+        _ok(fuzz, root, "ListUsers")  # the root key's "last used" is written: no write is due now
+        fuzz._skip_earlier_events()
+        monkeypatch.setattr(fuzz, "_skip_earlier_events", lambda: None)  # it reads in a BEGIN IMMEDIATE
+        holder = sqlite3.connect(tmp_path / "warden.db", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            body = urlencode({"Action": "CreateUser", "Version": "2010-05-08", "UserName": "late"}).encode()
+            answer = fuzz.signed(root, "iam", body, FORM)
+            fuzz.errors.records.clear()  # the audit writer's complaints while the lock was held
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert (answer.status, _code(answer.status, answer.body)) == (400, "Throttling")
+        assert b"<Message>Rate exceeded</Message>" in answer.body
+        assert fuzz.check(answer, json_wire=False) == "Throttling"  # and one audit event
+        _ok(fuzz, root, "CreateUser", UserName="late")
