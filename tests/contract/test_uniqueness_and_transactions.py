@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import threading
+import time
 
 import psycopg
 import pytest
@@ -167,6 +168,44 @@ def test_readers_and_writers_take_turns_on_one_pooled_connection(urls: UrlFactor
                 assert reader.get_user(account, name) is not None
     finally:
         opened.close()
+
+
+def test_writers_locking_one_account_take_turns(urls: UrlFactory, store: Store, account: str) -> None:
+    """A writer that locks an account waits while another holds it, then reads what that one
+    committed: a check it makes (a free name, room under a quota) holds when it writes. On
+    PostgreSQL (READ COMMITTED) nothing else would make it wait."""
+    started = threading.Event()
+    seen: list[bool] = []
+
+    def second() -> None:
+        started.set()
+        with store.transaction() as tx:
+            tx.lock_account(account)
+            seen.append(tx.get_user(account, "first") is not None)
+
+    with store.transaction() as tx:
+        tx.lock_account(account)
+        thread = threading.Thread(target=second)
+        thread.start()
+        started.wait(timeout=10)
+        time.sleep(0.2)  # time for the second writer to reach its lock and wait there
+        assert not seen
+        tx.create_user(user(account, "first"))
+    thread.join(timeout=30)
+    assert seen == [True]
+
+
+def test_postgres_account_locks_leave_other_accounts_alone(urls: UrlFactory, store: Store, account: str) -> None:
+    """The lock is the account's: a writer in another account does not wait for it."""
+    if urls.backend != "postgres":
+        pytest.skip("SQLite has one write lock for the whole database")
+    other = new_account(store)
+    with store.transaction() as holder:
+        holder.lock_account(account)
+        with store.transaction() as elsewhere:
+            elsewhere._conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")  # type: ignore[attr-defined]
+            elsewhere.lock_account(other)
+            elsewhere.create_user(user(other, "free"))
 
 
 def test_short_reads_run_inline_on_a_local_file_only(urls: UrlFactory, store: Store) -> None:

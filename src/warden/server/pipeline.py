@@ -23,6 +23,7 @@ from warden.errors import (
     AwsError,
     NotImplementedOperation,
     RequestEntityTooLarge,
+    Throttling,
 )
 from warden.protocol import (
     Operation,
@@ -47,6 +48,7 @@ from warden.services.dispatch import HandlerTable, dispatch, is_point_read
 from warden.services.role_usage import session_role_id
 from warden.services.sts_decode_message import ENCODED_MESSAGE_HEADER
 from warden.services.sts_session_token import check_session_token_scope
+from warden.store import StoreBusy
 from warden.text import utf8_safe
 
 __all__ = ["MAX_BODY_BYTES", "Pipeline", "Response", "warm_up"]
@@ -214,6 +216,11 @@ class Pipeline:
         except AwsError as error:
             draft.fail(error.code, error.message)
             return self._error(error, request_id, namespace, record, json_wire)
+        except StoreBusy:
+            # Writers queued past the store's patience: AWS's answer to load, which SDKs retry.
+            throttled = Throttling("Rate exceeded")
+            draft.fail(throttled.code, throttled.message)
+            return self._error(throttled, request_id, namespace, record, json_wire)
         except Exception:
             _logger.exception("unexpected failure in request %s", request_id)
             failure = InternalFailure("We encountered an internal error. Please try again.")

@@ -96,6 +96,10 @@ def dispatch(
     read_only = is_read_only(operation) and operation not in _WRITING_READS
     refusal: AwsError | None = None
     with store.transaction(readonly=read_only) as tx:
+        if not read_only:
+            # Before the handler reads what it checks (a free name, a quota, dependents), so that
+            # concurrent calls in the account cannot both pass a check only one of them may.
+            tx.lock_account(caller.account_id)
         call = Call(caller=caller, meta=meta, tx=tx, services=services)
         try:
             result = handler(call, params)

@@ -11,6 +11,7 @@ from warden.store.errors import (
     Dependent,
     InvalidMarker,
     NotFound,
+    StoreBusy,
     StoreError,
     StoreUnavailable,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "NotFound",
     "Page",
     "Store",
+    "StoreBusy",
     "StoreError",
     "StoreUnavailable",
     "Transaction",

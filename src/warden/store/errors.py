@@ -3,6 +3,7 @@
 
     StoreError
     ├── StoreUnavailable   the store URL is not supported, or the database cannot be opened
+    ├── StoreBusy          other writers held the database longer than a transaction waits
     ├── AlreadyExists      a name, id or alias is taken (names compare case-insensitively)
     ├── NotFound           the entity, or the relation between two entities, does not exist
     ├── ConflictDeleting   an entity still has dependents AWS requires you to remove first
@@ -19,6 +20,7 @@ __all__ = [
     "Dependent",
     "InvalidMarker",
     "NotFound",
+    "StoreBusy",
     "StoreError",
     "StoreUnavailable",
 ]
@@ -31,6 +33,12 @@ class StoreError(Exception):
 class StoreUnavailable(StoreError):
     """Raised by `open_store` when its URL names no supported database or the database cannot
     be reached or migrated; the message names the URL without its password."""
+
+
+class StoreBusy(StoreError):
+    """Raised when a transaction cannot begin because other writers kept the database locked
+    for longer than it waits (SQLite's busy timeout): the load, not the request, is at fault,
+    and the same request may succeed when retried."""
 
 
 class AlreadyExists(StoreError):

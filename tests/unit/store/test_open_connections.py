@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,8 +12,9 @@ import pytest
 from sqlalchemy import event
 
 from warden.model import Account
-from warden.store import open_store
+from warden.store import StoreBusy, open_store
 from warden.store.sqlalchemy import SqlStore
+from warden.store.sqlalchemy import engine as engine_module
 
 ACCOUNT = "111122223333"
 
@@ -110,3 +112,25 @@ def test_only_a_sqlite_file_serves_short_reads_inline(store: SqlStore) -> None:
         assert not memory.short_reads_inline
     finally:
         memory.close()
+
+
+def test_a_writer_kept_out_past_the_busy_timeout_gets_store_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's "database is locked" at BEGIN IMMEDIATE is the load's fault, not the request's:
+    it comes out as StoreBusy (the server answers Throttling), and the connection serves the
+    next transaction once the lock is free."""
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "busy.db"
+    opened = open_store(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreBusy), opened.transaction():
+            pass
+        with opened.transaction(readonly=True) as reader:  # WAL: readers do not wait
+            assert reader.get_account(ACCOUNT) is None
+        holder.execute("ROLLBACK")
+        with opened.transaction() as writer:
+            writer.create_account(Account(account_id=ACCOUNT, create_date=datetime(2026, 1, 1, tzinfo=UTC)))
+    finally:
+        holder.close()
+        opened.close()

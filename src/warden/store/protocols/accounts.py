@@ -12,6 +12,13 @@ __all__ = ["AccountOps"]
 
 
 class AccountOps(Protocol):
+    def lock_account(self, account_id: str) -> None:
+        """Make this write transaction wait for, then exclude, every other one that locks the same
+        account, until it ends: checks it makes next (a name is free, a quota has room, an
+        entity has no dependents) still hold when it writes. Call it before reading anything
+        the transaction's writes depend on. SQLite's writers already hold the database's write
+        lock from BEGIN, so there it costs nothing."""
+
     def create_account(self, account: Account) -> None:
         """Raises AlreadyExists("account" | "alias")."""
 

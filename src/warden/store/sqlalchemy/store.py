@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
-from warden.store.errors import StoreUnavailable
+from warden.store.errors import StoreBusy, StoreUnavailable
 from warden.store.interface import Store, Transaction
 from warden.store.sqlalchemy import schema
 from warden.store.sqlalchemy.connections import OpenConnections
@@ -40,12 +42,12 @@ class SqlStore:
     @contextmanager
     def transaction(self, readonly: bool = False) -> Iterator[Transaction]:
         if self._open is None:
-            with self._engine.connect() as conn, begin_transaction(conn, readonly):
+            with self._engine.connect() as conn, _begin(conn, readonly):
                 yield SqlTransaction(conn)
             return
         conn = self._open.acquire()
         try:
-            with begin_transaction(conn, readonly):
+            with _begin(conn, readonly):
                 yield SqlTransaction(conn)
         finally:
             self._open.release(conn)
@@ -60,6 +62,18 @@ class SqlStore:
         with self._engine.begin() as conn:
             for table in reversed(schema.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+def _begin(conn: Connection, readonly: bool) -> RootTransaction:
+    """`begin_transaction`, with SQLite's "database is locked" (a writer's BEGIN IMMEDIATE
+    waited out the busy timeout behind other writers) raised as StoreBusy."""
+    try:
+        return begin_transaction(conn, readonly)
+    except OperationalError as error:
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        if isinstance(error.orig, sqlite3.OperationalError) and code is not None and code & 0xFF == sqlite3.SQLITE_BUSY:
+            raise StoreBusy("the database stayed locked by other writers") from error
+        raise
 
 
 def open_store(url: str, pool_size: int | None = None) -> Store:
