@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -74,6 +74,16 @@ _JSON_ERROR_TYPE = "application/x-amz-json-1.1"
 _VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
 # Operations that read nothing from the store: answered on the event loop, no thread hop.
 _STORELESS = {("sts", "GetCallerIdentity")}
+
+
+async def _bookkeeping(record: Callable[..., None], *args: Any) -> None:
+    """Write "last used" bookkeeping off the event loop. A store too busy to take it (SQLite's
+    writers queued past the busy timeout) must not fail the call it describes: that use goes
+    unrecorded, and a later one in the next minute is written."""
+    try:
+        await anyio.to_thread.run_sync(record, *args)
+    except StoreBusy:
+        _logger.warning("last-use bookkeeping skipped: the store is busy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +297,10 @@ class Pipeline:
         if info.access_key_id.startswith("AKIA") and runtime.key_usage.due(
             info.access_key_id, info.service, region, now
         ):
-            await anyio.to_thread.run_sync(
-                runtime.key_usage.record, info.access_key_id, info.service, region, now
-            )
+            await _bookkeeping(runtime.key_usage.record, info.access_key_id, info.service, region, now)
         role_id = session_role_id(resolved.caller)
         if role_id is not None and runtime.role_usage.due(role_id, region, now):
-            await anyio.to_thread.run_sync(runtime.role_usage.record, role_id, region, now)
+            await _bookkeeping(runtime.role_usage.record, role_id, region, now)
         return resolved.caller
 
     async def _resolve(self, info: SignatureInfo) -> ResolvedKey:
