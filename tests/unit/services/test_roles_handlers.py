@@ -294,3 +294,32 @@ def test_list_roles_pages(h: Harness) -> None:
     assert [r["RoleName"] for r in rest["Roles"]] == ["c"] and rest["IsTruncated"] is False
     with pytest.raises(InvalidInput, match="^Invalid Marker.$"):
         h.call("ListRoles", {"Marker": "garbage"})
+
+
+@pytest.mark.parametrize("action", ["s3:GetObject", "sts:TagSessions", ["sts:AssumeRole", "iam:PassRole"], "s3:*"])
+def test_trust_policy_actions_must_be_sts_assume_role_actions(h: Harness, action: object) -> None:
+    """AWS's answer to a trust policy listing sts:TagSessions (a misspelling of sts:TagSession):
+    "MalformedPolicyDocument: AssumeRole policy may only specify STS AssumeRole actions."
+    (hashicorp/terraform-provider-aws#32872); UpdateAssumeRolePolicy checks the same document."""
+    document = _trust(Principal={"Service": "ec2.amazonaws.com"}, Action=action)
+    with pytest.raises(MalformedPolicyDocument, match="^AssumeRole policy may only specify STS AssumeRole actions.$"):
+        h.call("CreateRole", {"RoleName": "bad", "AssumeRolePolicyDocument": document})
+    create_role(h, "good")
+    with pytest.raises(MalformedPolicyDocument, match="^AssumeRole policy may only specify STS AssumeRole actions.$"):
+        h.call("UpdateAssumeRolePolicy", {"RoleName": "good", "PolicyDocument": document})
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"],
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:Assume*",
+    ],
+)
+def test_trust_policy_accepts_the_session_shaping_sts_actions(h: Harness, action: object) -> None:
+    """https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html (sts:TagSession in the
+    trust policy) and the STS actions of the Service Authorization Reference."""
+    document = _trust(Principal={"Service": "ec2.amazonaws.com"}, Action=action)
+    h.call("CreateRole", {"RoleName": "ok", "AssumeRolePolicyDocument": document})

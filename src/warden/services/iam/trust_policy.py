@@ -13,10 +13,24 @@ from urllib.parse import quote
 from warden.errors import MalformedPolicyDocument
 from warden.policy import PolicyKind
 from warden.policy.ast import Policy
+from warden.policy.wildcard import compile_pattern
 from warden.services.call import Call
 from warden.services.iam.policy_text import checked_policy
 
 __all__ = ["encode_policy_document", "validate_trust_policy"]
+
+# The actions a role's trust policy may grant: assuming the role, and what the caller may set on
+# the session while doing so.
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+_TRUST_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+    "sts:SetSourceIdentity",
+    "sts:TagSession",
+)
+_NON_STS_ACTION = "AssumeRole policy may only specify STS AssumeRole actions."
 
 # A principal naming a user or role of the caller's own account: IAM checks that it exists.
 _LOCAL_PRINCIPAL = re.compile(
@@ -33,8 +47,21 @@ def validate_trust_policy(call: Call, document: str) -> Policy:
     """Parse `document` as a trust policy; raise AWS's MalformedPolicyDocument (or LimitExceeded
     for the ACLSizePerRole quota) exactly where IAM would refuse it."""
     policy = checked_policy(document, PolicyKind.TRUST, size_limit="default")
+    _check_actions(policy)
     _check_local_principals(call, policy)
     return policy
+
+
+def _check_actions(policy: Policy) -> None:
+    """IAM refuses a trust policy whose Action names anything but the STS actions that assume a
+    role or shape its session: "AssumeRole policy may only specify STS AssumeRole actions." (AWS's
+    answer to a trust policy listing the misspelt sts:TagSessions, hashicorp/terraform-provider-aws#32872).
+    A wildcard passes when it covers at least one of those actions."""
+    for statement in policy.statements:
+        for action in statement.actions or ():
+            matches = compile_pattern(action, ignore_case=True)
+            if not any(matches(allowed) for allowed in _TRUST_ACTIONS):
+                raise MalformedPolicyDocument(_NON_STS_ACTION)
 
 
 def _check_local_principals(call: Call, policy: Policy) -> None:
