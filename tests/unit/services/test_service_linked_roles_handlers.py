@@ -172,3 +172,22 @@ def test_authorization(h: Harness) -> None:
         h.call("GetServiceLinkedRoleDeletionStatus", {"DeletionTaskId": task}, caller=dave)["Status"]
         == "SUCCEEDED"
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "name"),
+    [
+        # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-prerequisites.html
+        ("ec2fleet.amazonaws.com", "AWSServiceRoleForEC2Fleet"),
+        # https://docs.aws.amazon.com/compute-optimizer/latest/ug/using-service-linked-roles.html
+        ("compute-optimizer.amazonaws.com", "AWSServiceRoleForComputeOptimizer"),
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/iam_example_iam-policies.AWSMettleDocs.latest.userguide.slr-automation.xml.1_section.html
+        ("aco-automation.amazonaws.com", "AWSServiceRoleForComputeOptimizerAutomation"),
+    ],
+)
+def test_services_whose_role_names_do_not_follow_their_principal(h: Harness, service: str, name: str) -> None:
+    """These services document role names that capitalising the principal's first label would
+    not give (AWSServiceRoleForEc2fleet, AWSServiceRoleForCompute-optimizer...)."""
+    role = h.call("CreateServiceLinkedRole", {"AWSServiceName": service})["Role"]
+    assert role["RoleName"] == name
+    assert role["Path"] == f"/aws-service-role/{service}/"

@@ -33,7 +33,9 @@ _KNOWN: tuple[tuple[str, str, bool], ...] = (
     ("autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling", True),
     ("backup.amazonaws.com", "AWSServiceRoleForBackup", False),
     ("batch.amazonaws.com", "AWSServiceRoleForBatch", False),
+    ("aco-automation.amazonaws.com", "AWSServiceRoleForComputeOptimizerAutomation", False),
     ("cloudtrail.amazonaws.com", "AWSServiceRoleForCloudTrail", False),
+    ("compute-optimizer.amazonaws.com", "AWSServiceRoleForComputeOptimizer", False),
     ("config.amazonaws.com", "AWSServiceRoleForConfig", False),
     ("connect.amazonaws.com", "AWSServiceRoleForAmazonConnect", True),
     (
@@ -41,6 +43,7 @@ _KNOWN: tuple[tuple[str, str, bool], ...] = (
         "AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
         False,
     ),
+    ("ec2fleet.amazonaws.com", "AWSServiceRoleForEC2Fleet", False),
     ("ecs.amazonaws.com", "AWSServiceRoleForECS", False),
     (
         "ecs.application-autoscaling.amazonaws.com",
