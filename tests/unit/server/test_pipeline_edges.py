@@ -47,3 +47,17 @@ def test_an_authorization_header_that_is_not_utf8_gets_a_json_error(server: tupl
         ],
     )
     assert fuzz.check(answer, json_wire=True) == "IncompleteSignature"
+
+
+def test_a_post_may_carry_query_parameters_in_its_url(server: tuple[FuzzServer, Keys]) -> None:
+    """AWS reads a POST's query string with its body: boto 2 sent every parameter in the URL of
+    a signed POST (boto/boto#1081) and the AWS SDK for Java 1.x does when the POST has a payload
+    (its HttpRequestFactory, quoted in Comcast/cmb#20)."""
+    fuzz, root = server
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    split = fuzz.signed(root, "iam", b"Version=2010-05-08&MaxItems=5", form, query="Action=ListUsers")
+    assert fuzz.check(split, json_wire=False) is None
+    assert b"<ListUsersResponse" in split.body
+    all_in_url = fuzz.signed(root, "sts", b"", {}, query="Action=GetCallerIdentity&Version=2011-06-15")
+    assert fuzz.check(all_in_url, json_wire=False) is None
+    assert b"<GetCallerIdentityResponse" in all_in_url.body
