@@ -93,8 +93,9 @@ class Harness:
         )
 
 
-def make_harness(tmp_path: Path, handlers: dict[str, HandlerTable]) -> Harness:
-    store = open_store(f"sqlite:///{tmp_path / 'warden.db'}")
+def make_harness(tmp_path: Path, handlers: dict[str, HandlerTable], url: str | None = None) -> Harness:
+    """A harness on a fresh SQLite file, or on the empty database at `url`."""
+    store = open_store(url or f"sqlite:///{tmp_path / 'warden.db'}")
     feed = ChangeFeed()
     env = ServiceEnvironment(
         partition="aws",

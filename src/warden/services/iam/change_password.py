@@ -15,16 +15,24 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from warden.auth.passwords import PasswordMismatch
 from warden.errors import AccessDenied, InvalidUserType, NoSuchEntity, PasswordPolicyViolation
-from warden.model import PasswordPolicy, User
-from warden.services.call import Call
+from warden.model import LoginProfile, PasswordPolicy, User
+from warden.services.call import Call, Services
 from warden.services.caller import CallerKind
 from warden.services.dispatch import Handler
 from warden.services.iam.login_profiles import no_such_profile
-from warden.services.iam.password_lifecycle import is_hard_expired, new_password_hash
+from warden.services.iam.password_lifecycle import (
+    NewPassword,
+    hash_new_password,
+    is_hard_expired,
+    read_new_password,
+    remember_password,
+)
+from warden.services.staged import Staged
 
 __all__ = ["HANDLERS", "HARD_EXPIRED_MESSAGE", "WRONG_OLD_PASSWORD_MESSAGE"]
 
@@ -63,7 +71,15 @@ def _calling_user(call: Call) -> User:
     return user
 
 
-def change_password(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Change:
+    user: User
+    profile: LoginProfile
+    old_password: str = field(repr=False)
+    new: NewPassword
+
+
+def _prepare(call: Call, params: dict[str, Any]) -> _Change:
     user = _calling_user(call)
     policy: PasswordPolicy | None = call.tx.get_password_policy(call.account_id)
     allowed_by_account = policy is not None and policy.allow_users_to_change_password
@@ -78,18 +94,26 @@ def change_password(call: Call, params: dict[str, Any]) -> Mapping[str, Any]:
         raise no_such_profile(user.name)
     if is_hard_expired(profile, policy, call.now):
         raise PasswordPolicyViolation(HARD_EXPIRED_MESSAGE)
+    new = read_new_password(call.tx, call.account_id, user.name, params["NewPassword"])
+    return _Change(user, profile, params["OldPassword"], new)
+
+
+def _verify_and_hash(services: Services, change: _Change) -> str:
+    """The old password first, as AWS does: a wrong one is refused before the new is judged."""
     try:
-        call.services.passwords.verify(profile.password_hash, params["OldPassword"])
+        services.passwords.verify(change.profile.password_hash, change.old_password)
     except PasswordMismatch:
         raise AccessDenied(WRONG_OLD_PASSWORD_MESSAGE) from None
-    hashed = new_password_hash(
-        call.tx, call.services.passwords, call.account_id, user.name, params["NewPassword"], call.now
-    )
+    return hash_new_password(change.new, services.passwords)
+
+
+def _write(call: Call, change: _Change, hashed: str) -> Mapping[str, Any]:
     updated = dataclasses.replace(
-        profile, password_hash=hashed, password_set_date=call.now, password_reset_required=False
+        change.profile, password_hash=hashed, password_set_date=call.now, password_reset_required=False
     )
     call.tx.update_login_profile(call.account_id, updated)
+    remember_password(call.tx, call.account_id, change.user.name, hashed, call.now)
     return {}
 
 
-HANDLERS: dict[str, Handler] = {"ChangePassword": change_password}
+HANDLERS: dict[str, Handler] = {"ChangePassword": Staged("ChangePassword", _prepare, _verify_and_hash, _write)}

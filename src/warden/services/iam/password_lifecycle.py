@@ -12,6 +12,7 @@ verification, so no password is ever stored or compared in the clear.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HISTORY_LIMIT",
+    "NewPassword",
     "expires_at",
+    "hash_new_password",
     "is_expired",
     "is_hard_expired",
     "new_password_hash",
+    "read_new_password",
+    "remember_password",
     "reuse_message",
 ]
 
@@ -57,13 +62,48 @@ def is_hard_expired(profile: LoginProfile, policy: PasswordPolicy | None, now: d
     return policy is not None and policy.hard_expiry and is_expired(profile, policy, now)
 
 
-def _reject_reuse(password: str, hashes: list[str], hasher: PasswordHasher, count: int) -> None:
+def _reject_reuse(password: str, hashes: tuple[str, ...], hasher: PasswordHasher, count: int) -> None:
     for stored in hashes:
         try:
             hasher.verify(stored, password)
         except (PasswordMismatch, InvalidPasswordHash):
             continue
         raise PasswordPolicyViolation(reuse_message(count))
+
+
+@dataclass(frozen=True, slots=True)
+class NewPassword:
+    """A password to set and everything checking it depends on, read in a transaction so that
+    the argon2 work (`hash_new_password`) can run with none open. Compared with `==` to tell
+    whether the store still holds what was read."""
+
+    password: str = field(repr=False)
+    policy: PasswordPolicy | None
+    history: tuple[str, ...]
+    """The hashes of the last `PasswordReusePrevention` passwords, newest first."""
+
+
+def read_new_password(tx: Transaction, account_id: str, user_name: str, password: str) -> NewPassword:
+    policy = tx.get_password_policy(account_id)
+    count = policy.password_reuse_prevention if policy is not None else None
+    history = tuple(tx.list_password_history(account_id, user_name, count)) if count else ()
+    return NewPassword(password=password, policy=policy, history=history)
+
+
+def hash_new_password(new: NewPassword, hasher: PasswordHasher) -> str:
+    """Check the password against the policy (strength, then reuse) and hash it: up to
+    `PasswordReusePrevention` + 1 argon2 runs, so never inside a write transaction. Raises
+    PasswordPolicyViolation."""
+    check_password(new.password, new.policy)
+    if new.policy is not None and new.policy.password_reuse_prevention:
+        _reject_reuse(new.password, new.history, hasher, new.policy.password_reuse_prevention)
+    return hasher.hash(new.password)
+
+
+def remember_password(tx: Transaction, account_id: str, user_name: str, hashed: str, now: datetime) -> None:
+    """Keep the new password's hash in the user's history, for later reuse checks."""
+    tx.add_password_history(account_id, user_name, now, hashed)
+    tx.trim_password_history(account_id, user_name, HISTORY_LIMIT)
 
 
 def new_password_hash(
@@ -75,13 +115,8 @@ def new_password_hash(
     now: datetime,
 ) -> str:
     """Check `password` against the account's policy (strength and reuse), remember it in the
-    user's history, and return its hash for the login profile. Raises PasswordPolicyViolation."""
-    policy = tx.get_password_policy(account_id)
-    check_password(password, policy)
-    if policy is not None and policy.password_reuse_prevention:
-        count = policy.password_reuse_prevention
-        _reject_reuse(password, tx.list_password_history(account_id, user_name, count), hasher, count)
-    hashed = hasher.hash(password)
-    tx.add_password_history(account_id, user_name, now, hashed)
-    tx.trim_password_history(account_id, user_name, HISTORY_LIMIT)
+    user's history, and return its hash for the login profile, all in `tx`. Raises
+    PasswordPolicyViolation."""
+    hashed = hash_new_password(read_new_password(tx, account_id, user_name, password), hasher)
+    remember_password(tx, account_id, user_name, hashed, now)
     return hashed
