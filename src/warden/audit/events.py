@@ -19,6 +19,7 @@ from warden.audit.templates import RecordTemplate, ShapeKey, shape_of
 from warden.audit.wire import request_parameters, response_elements, trail_time
 from warden.model import AuditEvent
 from warden.model.audit import COLUMN_WIDTHS, new_audit_event
+from warden.partitions import IAM_REGIONS, partition_for_region
 from warden.protocol import Operation
 from warden.services.caller import Caller
 from warden.services.dispatch import is_read_only
@@ -34,27 +35,6 @@ _READ_ONLY_NAMES = frozenset(
     {"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
 )
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,127}")
-
-# IAM is a global service: CloudTrail records its calls in the one region that serves IAM in the
-# partition (us-east-1 in `aws`), whatever region the request was signed for. These are the
-# credential scopes botocore's endpoints give IAM's global endpoint in each partition.
-# https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
-_IAM_REGIONS = {
-    "aws": "us-east-1",
-    "aws-cn": "cn-north-1",
-    "aws-us-gov": "us-gov-west-1",
-    "aws-iso": "us-iso-east-1",
-    "aws-iso-b": "us-isob-east-1",
-    "aws-iso-f": "us-isof-south-1",
-}
-_PARTITION_OF_REGION = (
-    ("cn-", "aws-cn"),
-    ("us-gov-", "aws-us-gov"),
-    ("us-isob-", "aws-iso-b"),
-    ("us-isof-", "aws-iso-f"),
-    ("us-iso-", "aws-iso"),
-)
-
 
 def is_read_only_event(event_name: str) -> bool:
     return event_name in _READ_ONLY_NAMES or is_read_only(event_name)
@@ -98,11 +78,7 @@ def _event_region(draft: EventDraft) -> str:
         return draft.region
     caller = draft.caller
     partition = caller.arn.split(":", 2)[1] if caller is not None and caller.arn.startswith("arn:") else ""
-    region = _IAM_REGIONS.get(partition)
-    if region is None:
-        partition = next((name for prefix, name in _PARTITION_OF_REGION if draft.region.startswith(prefix)), "aws")
-        region = _IAM_REGIONS[partition]
-    return region
+    return IAM_REGIONS.get(partition) or IAM_REGIONS[partition_for_region(draft.region)]
 
 
 def _account(draft: EventDraft) -> str:

@@ -25,6 +25,7 @@ from warden.errors import (
     RequestEntityTooLarge,
     Throttling,
 )
+from warden.partitions import partition_for_region
 from warden.protocol import (
     Operation,
     Service,
@@ -39,7 +40,7 @@ from warden.protocol import (
     validator_for,
 )
 from warden.server.access_log import AccessRecord, log_access
-from warden.server.runtime import Runtime, partition_for_region
+from warden.server.runtime import Runtime
 from warden.services import cloudtrail, iam, sts
 from warden.services.call import Call, RequestMeta
 from warden.services.caller import Caller, CallerKind

@@ -27,20 +27,7 @@ from warden.services.key_usage import KeyUsageRecorder
 from warden.services.role_usage import RoleUsageRecorder
 from warden.store import AlreadyExists, Store, open_store
 
-__all__ = ["Runtime", "partition_for_region"]
-
-
-def partition_for_region(region: str) -> str:
-    """The partition a region belongs to (mock mode follows the request's region)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    return "aws"
+__all__ = ["Runtime"]
 
 
 @dataclass
