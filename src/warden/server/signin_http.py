@@ -34,6 +34,7 @@ import anyio.to_thread
 from warden.server.pipeline import MAX_BODY_BYTES
 from warden.server.runtime import Runtime
 from warden.services.signin import SignIn, SigninAttempt, SigninOutcome, Status
+from warden.store import StoreBusy
 from warden.text import storable
 
 __all__ = ["SIGNIN_PATH", "SigninEndpoint"]
@@ -159,6 +160,8 @@ class SigninEndpoint:
             return _invalid(attempt)
         try:
             outcome = await anyio.to_thread.run_sync(self._signin, attempt, self._runtime.now())
+        except StoreBusy:  # writers queued past the store's patience: load, and worth a retry
+            return _json(400, {"error": "Throttling", "message": "Rate exceeded"})
         except Exception:  # the store failed: a clear answer, never a bare server error page
             _logger.exception("sign-in failed unexpectedly")
             return _json(500, {"error": "InternalFailure", "message": "We encountered an internal error. Please try again."})
