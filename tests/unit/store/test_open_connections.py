@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from warden.model import Account
 from warden.store import StoreBusy, open_store
@@ -134,3 +135,11 @@ def test_a_writer_kept_out_past_the_busy_timeout_gets_store_busy(tmp_path: Path,
     finally:
         holder.close()
         opened.close()
+
+
+def test_a_failed_statement_does_not_carry_its_parameters(store: SqlStore) -> None:
+    """The server logs unexpected store errors; SQLAlchemy would put the statement's parameters
+    (a sealed secret, a password hash) in the message."""
+    with pytest.raises(DBAPIError) as failed, store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO no_such_table VALUES (:secret)"), {"secret": "sealed-secret-value"})
+    assert "sealed-secret-value" not in str(failed.value)

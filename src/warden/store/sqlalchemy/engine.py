@@ -25,6 +25,9 @@ PostgreSQL."""
 _DEFERRED_BEGIN = "warden_deferred_begin"
 """Key in a pooled connection's `info`: the next BEGIN on it starts a read-only transaction."""
 _SQLITE_DRIVER = "warden_pysqlite"
+_HIDE_PARAMETERS = True
+"""SQLAlchemy writes a failed statement's parameters into its exception's message, which the
+server logs: sealed secrets, password hashes and MFA seeds must not reach a log that way."""
 
 
 class WardenSQLiteDialect(SQLiteDialect_pysqlite):
@@ -61,7 +64,7 @@ def create_store_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             raise ValueError("PostgreSQL URLs must use the psycopg 3 driver: postgresql+psycopg://...")
-        engine = create_engine(parsed, pool_pre_ping=True, pool_size=pool_size)
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, hide_parameters=_HIDE_PARAMETERS)
         event.listen(engine, "checkin", _plain_begin_again)
         return engine
     raise ValueError(
@@ -112,7 +115,7 @@ def _sqlite_engine(url: URL, in_memory: bool, pool_size: int) -> Engine:
     kwargs: dict[str, Any] = {"pool_size": pool_size}
     if in_memory:
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(url, hide_parameters=_HIDE_PARAMETERS, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
