@@ -120,12 +120,12 @@ class Call:
         also `iam:ResourceTag/*` when the resource is an IAM user or role; `resource_account`
         (default: the caller's) makes a request cross-account."""
         merged: dict[str, str | tuple[str, ...]] = dict(context or {})
-        prefixes = ["aws:ResourceTag/"]
-        if resource_tags and _is_iam_user_or_role(resource):
-            prefixes.append("iam:ResourceTag/")
-        for tag in resource_tags:
-            for prefix in prefixes:
-                merged.setdefault(f"{prefix}{tag.key}", tag.value)
+        if resource_tags:
+            iam_too = _is_iam_user_or_role(resource)
+            for tag in resource_tags:
+                merged.setdefault(f"aws:ResourceTag/{tag.key}", tag.value)
+                if iam_too:
+                    merged.setdefault(f"iam:ResourceTag/{tag.key}", tag.value)
         self.services.authorizer.authorize(
             self, action, resource, merged, resource_policy, resource_account
         )
